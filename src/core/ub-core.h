@@ -1,0 +1,16 @@
+/* ub-core.h — the GLib-only core of Unbrick, for the UI, the CLI and the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ub-clock.h"
+#include "ub-device.h"
+#include "ub-enums.h"
+#include "ub-error.h"
+#include "ub-guide.h"
+#include "ub-iboot-info.h"
+#include "ub-model.h"
+#include "ub-model-db.h"
+#include "ub-sequence.h"
+#include "ub-sequence-book.h"
