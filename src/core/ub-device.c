@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-device.h"
 
 struct _UbDevice
@@ -105,6 +107,41 @@ ub_device_mode_to_string (UbDeviceMode mode)
 {
   g_return_val_if_fail (mode <= UB_DEVICE_MODE_PORT_DFU, NULL);
   return mode_names[mode];
+}
+
+/**
+ * ub_device_mode_get_label:
+ *
+ * Returns: the translated name of a mode, as people say it
+ */
+const char *
+ub_device_mode_get_label (UbDeviceMode mode)
+{
+  switch (mode)
+    {
+    case UB_DEVICE_MODE_NORMAL:
+      /* TRANSLATORS: device mode: the phone has started normally */
+      return _("Running iOS");
+    case UB_DEVICE_MODE_RECOVERY:
+      /* TRANSLATORS: device mode; the screen shows a computer and a cable */
+      return _("Recovery mode");
+    case UB_DEVICE_MODE_DFU:
+      /* TRANSLATORS: device mode (Device Firmware Update); the screen is black */
+      return _("DFU mode");
+    case UB_DEVICE_MODE_WTF:
+      /* TRANSLATORS: device mode of the first iPhone and iPod touch before DFU mode; keep "WTF" */
+      return _("WTF mode (before DFU)");
+    case UB_DEVICE_MODE_RESTORE:
+      /* TRANSLATORS: device mode: a restore is running on the phone */
+      return _("Restore mode");
+    case UB_DEVICE_MODE_PORT_DFU:
+      /* TRANSLATORS: device mode: the USB-C port controller itself waits for firmware */
+      return _("Port DFU mode");
+    case UB_DEVICE_MODE_UNKNOWN:
+    default:
+      /* TRANSLATORS: device mode */
+      return _("Unknown mode");
+    }
 }
 
 gboolean

@@ -81,6 +81,7 @@ gboolean           ub_device_is_same_phone       (UbDevice          *self,
 
 UbDeviceMode       ub_device_mode_from_product_id (guint             product_id);
 const char        *ub_device_mode_to_string       (UbDeviceMode      mode);
+const char        *ub_device_mode_get_label       (UbDeviceMode      mode);
 gboolean           ub_device_mode_from_string     (const char       *str,
                                                    UbDeviceMode     *mode);
 

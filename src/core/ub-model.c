@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-model.h"
 
 struct _UbModel
@@ -285,4 +287,67 @@ ub_button_family_from_string (const char     *str,
         }
     }
   return FALSE;
+}
+
+/**
+ * ub_button_family_get_label:
+ *
+ * Returns: a translated name of the button layout, for pickers and listings
+ */
+const char *
+ub_button_family_get_label (UbButtonFamily family)
+{
+  switch (family)
+    {
+    case UB_BUTTON_FAMILY_HOME:
+      /* TRANSLATORS: a group of models in the model picker */
+      return _("With a Home button");
+    case UB_BUTTON_FAMILY_IPHONE7:
+      /* TRANSLATORS: a group of models; their Home button cannot be pressed in, so Volume Down is used */
+      return _("iPhone 7 and iPod touch (7th generation)");
+    case UB_BUTTON_FAMILY_MODERN:
+      /* TRANSLATORS: a group of models: Face ID iPhones and iPhone 8, SE (2nd and 3rd generation) */
+      return _("iPhone 8 and later, iPhone SE (2nd and 3rd generation)");
+    case UB_BUTTON_FAMILY_IPAD_NO_HOME:
+      /* TRANSLATORS: a group of models in the model picker */
+      return _("iPad without a Home button");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * ub_power_button_get_label:
+ *
+ * Returns: the translated name of the sleep/wake key
+ */
+const char *
+ub_power_button_get_label (UbPowerButton power)
+{
+  /* TRANSLATORS: the name Apple uses for the button on the right edge (iPhone 6 and later) */
+  return power == UB_POWER_BUTTON_SIDE ? _("Side button")
+  /* TRANSLATORS: the name Apple uses for the button on the top edge */
+                                       : _("Top button");
+}
+
+/**
+ * ub_model_get_kind_label:
+ *
+ * Returns: "iPhone", "iPad" or "iPod touch", for sentences about the device
+ */
+const char *
+ub_model_get_kind_label (UbModel *self)
+{
+  g_return_val_if_fail (UB_IS_MODEL (self), NULL);
+
+  switch (ub_model_get_kind (self))
+    {
+    case UB_DEVICE_KIND_IPAD:
+      return "iPad";
+    case UB_DEVICE_KIND_IPOD:
+      return "iPod touch";
+    case UB_DEVICE_KIND_IPHONE:
+    default:
+      return "iPhone";
+    }
 }

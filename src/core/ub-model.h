@@ -92,7 +92,11 @@ UbDeviceKind    ub_model_get_kind           (UbModel *self);
 gboolean        ub_model_has_wtf_mode       (UbModel *self);
 char           *ub_model_dup_display_name   (UbModel *self);
 
+const char     *ub_model_get_kind_label     (UbModel *self);
+
 const char     *ub_button_family_to_string  (UbButtonFamily family);
+const char     *ub_button_family_get_label  (UbButtonFamily family);
+const char     *ub_power_button_get_label   (UbPowerButton  power);
 gboolean        ub_button_family_from_string (const char     *str,
                                               UbButtonFamily *family);
 

@@ -1,0 +1,45 @@
+/* ub-cli.h — shared pieces of unbrick-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ub-core.h"
+
+G_BEGIN_DECLS
+
+/**
+ * UbCliExit:
+ *
+ * unbrick-cli's exit codes (documented in --help).
+ */
+typedef enum
+{
+  UB_CLI_EXIT_OK = 0,
+  UB_CLI_EXIT_FAILED = 1,
+  UB_CLI_EXIT_USAGE = 2,
+  UB_CLI_EXIT_NO_MODEL = 3,
+  UB_CLI_EXIT_TIMEOUT = 4,
+  UB_CLI_EXIT_PERMISSION = 5,
+} UbCliExit;
+
+int   ub_cli_models       (int            argc,
+                           char         **argv);
+int   ub_cli_guide        (int            argc,
+                           char         **argv);
+int   ub_cli_devices      (int            argc,
+                           char         **argv);
+int   ub_cli_wait         (int            argc,
+                           char         **argv);
+
+int   ub_cli_usage_error  (GOptionContext *context,
+                           const char     *message);
+void  ub_cli_print_json   (JsonNode       *node,
+                           gboolean        pretty);
+JsonNode *ub_cli_model_to_json   (UbModel  *model);
+JsonNode *ub_cli_device_to_json  (UbDevice *device);
+char     *ub_cli_device_to_line  (UbDevice *device);
+
+G_END_DECLS

@@ -1,0 +1,197 @@
+/* ub-lockdown.c — facts about a phone running iOS, through lockdownd
+ *
+ * Only what lockdownd tells without pairing: no Trust prompt appears on the
+ * phone. Every call runs in a worker behind a watchdog (ub-watchdog.c):
+ * libimobiledevice 1.3.0 waits 30 s on a silent lockdownd.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ub-lockdown"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libimobiledevice/libimobiledevice.h>
+#include <libimobiledevice/lockdown.h>
+
+#include "ub-error.h"
+#include "ub-lockdown.h"
+#include "ub-watchdog.h"
+
+#define CLIENT_LABEL "unbrick"
+
+void
+ub_lockdown_facts_free (UbLockdownFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_free (facts->product_type);
+  g_free (facts->product_version);
+  g_free (facts->build_version);
+  g_free (facts->device_name);
+  g_free (facts->device_class);
+  g_free (facts);
+}
+
+/**
+ * ub_lockdown_set_error:
+ *
+ * Maps a lockdownd status to %UB_ERROR with plain words.
+ */
+void
+ub_lockdown_set_error (GError **error,
+                       int      status)
+{
+  switch (status)
+    {
+    case LOCKDOWN_E_PASSWORD_PROTECTED:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_PERMISSION_DENIED,
+                           _("The iPhone is locked. Unlock it with its passcode."));
+      break;
+    case LOCKDOWN_E_PAIRING_DIALOG_RESPONSE_PENDING:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_PERMISSION_DENIED,
+                           _("Unlock your iPhone and tap “Trust” when it asks whether to trust this computer."));
+      break;
+    case LOCKDOWN_E_USER_DENIED_PAIRING:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_PERMISSION_DENIED,
+                           _("The iPhone was told not to trust this computer. Unplug it, plug it in "
+                             "again and tap “Trust”."));
+      break;
+    case LOCKDOWN_E_RECEIVE_TIMEOUT:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_TIMED_OUT,
+                           _("The iPhone did not answer in time."));
+      break;
+    case LOCKDOWN_E_MUX_ERROR:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_DISCONNECTED,
+                           _("The connection to the iPhone was lost."));
+      break;
+    default:
+      g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
+                   _("The iPhone refused the request (lockdown error %d)."), status);
+      break;
+    }
+}
+
+static char *
+get_string (lockdownd_client_t  client,
+            const char         *key)
+{
+  plist_t node = NULL;
+  char *value = NULL;
+
+  if (lockdownd_get_value (client, NULL, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
+    return NULL;
+  if (plist_get_node_type (node) == PLIST_STRING)
+    plist_get_string_val (node, &value);
+  plist_free (node);
+  return value;
+}
+
+static gboolean
+get_uint (lockdownd_client_t  client,
+          const char         *key,
+          guint64            *out)
+{
+  plist_t node = NULL;
+  gboolean ok = FALSE;
+
+  if (lockdownd_get_value (client, NULL, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
+    return FALSE;
+  if (plist_get_node_type (node) == PLIST_UINT)
+    {
+      plist_get_uint_val (node, out);
+      ok = TRUE;
+    }
+  plist_free (node);
+  return ok;
+}
+
+static UbLockdownFacts *
+read_facts (lockdownd_client_t client)
+{
+  UbLockdownFacts *facts = g_new0 (UbLockdownFacts, 1);
+
+  facts->product_type = get_string (client, "ProductType");
+  facts->product_version = get_string (client, "ProductVersion");
+  facts->build_version = get_string (client, "BuildVersion");
+  facts->device_name = get_string (client, "DeviceName");
+  facts->device_class = get_string (client, "DeviceClass");
+  facts->has_ecid = get_uint (client, "UniqueChipID", &facts->ecid);
+  return facts;
+}
+
+static void
+query_facts_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  const char *udid = task_data;
+  idevice_t device = NULL;
+  lockdownd_client_t client = NULL;
+  lockdownd_error_t status;
+  g_autoptr(GError) error = NULL;
+  UbLockdownFacts *facts;
+
+  if (idevice_new_with_options (&device, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
+    {
+      g_task_return_new_error (task, UB_ERROR, UB_ERROR_DISCONNECTED,
+                               _("The iPhone is no longer connected."));
+      return;
+    }
+
+  status = lockdownd_client_new (device, &client, CLIENT_LABEL);
+  if (status != LOCKDOWN_E_SUCCESS)
+    {
+      idevice_free (device);
+      ub_lockdown_set_error (&error, status);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  facts = read_facts (client);
+  lockdownd_client_free (client);
+  idevice_free (device);
+  g_debug ("Lockdown facts for %s: %s iOS %s (%s)", udid, facts->product_type,
+           facts->product_version, facts->build_version);
+  g_task_return_pointer (task, facts, (GDestroyNotify)ub_lockdown_facts_free);
+}
+
+/**
+ * ub_lockdown_query_facts_async:
+ * @udid: the phone, as usbmuxd names it
+ *
+ * Reads product type, iOS version and build, name, class and ECID without
+ * pairing, in a worker, giving up after %UB_LOCKDOWN_TIMEOUT_MS.
+ */
+void
+ub_lockdown_query_facts_async (const char          *udid,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (udid != NULL);
+
+  task = ub_watchdog_task_new (NULL, cancellable, UB_LOCKDOWN_TIMEOUT_MS,
+                               _("read the iPhone’s details"), callback, user_data);
+  g_task_set_source_tag (task, ub_lockdown_query_facts_async);
+  g_task_set_task_data (task, g_strdup (udid), g_free);
+  g_task_run_in_thread (task, query_facts_worker);
+}
+
+/**
+ * ub_lockdown_query_facts_finish:
+ *
+ * Returns: (transfer full): the facts, or %NULL with @error set
+ */
+UbLockdownFacts *
+ub_lockdown_query_facts_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ub_lockdown_query_facts_async, NULL);
+
+  return ub_watchdog_propagate_pointer (G_TASK (result), error);
+}
