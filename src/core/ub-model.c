@@ -252,6 +252,43 @@ ub_model_has_wtf_mode (UbModel *self)
 }
 
 /**
+ * ub_model_has_home_button:
+ *
+ * The iPhone 8/8 Plus and SE (2nd/3rd generation) use the modern sequence
+ * but still have a (solid-state) Home button under the screen, so drawings
+ * need this separately from the button family.
+ *
+ * Returns: %TRUE if the front of the device has a Home button
+ */
+gboolean
+ub_model_has_home_button (UbModel *self)
+{
+  static const char * const modern_with_home[] = {
+    "iPhone10,1", "iPhone10,2", "iPhone10,4", "iPhone10,5",
+    "iPhone12,8", "iPhone14,6",
+  };
+
+  g_return_val_if_fail (UB_IS_MODEL (self), FALSE);
+
+  switch (self->family)
+    {
+    case UB_BUTTON_FAMILY_HOME:
+    case UB_BUTTON_FAMILY_IPHONE7:
+      return TRUE;
+    case UB_BUTTON_FAMILY_MODERN:
+      for (guint i = 0; i < G_N_ELEMENTS (modern_with_home); i++)
+        {
+          if (g_str_equal (self->product_type, modern_with_home[i]))
+            return TRUE;
+        }
+      return FALSE;
+    case UB_BUTTON_FAMILY_IPAD_NO_HOME:
+    default:
+      return FALSE;
+    }
+}
+
+/**
  * ub_model_dup_display_name:
  *
  * Returns: (transfer full): "iPhone X (Global) — iPhone10,3", the name support

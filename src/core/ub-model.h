@@ -90,6 +90,7 @@ UbConnector     ub_model_get_connector      (UbModel *self);
 const char     *ub_model_get_max_os         (UbModel *self);
 UbDeviceKind    ub_model_get_kind           (UbModel *self);
 gboolean        ub_model_has_wtf_mode       (UbModel *self);
+gboolean        ub_model_has_home_button    (UbModel *self);
 char           *ub_model_dup_display_name   (UbModel *self);
 
 const char     *ub_model_get_kind_label     (UbModel *self);
