@@ -1,0 +1,71 @@
+/* ub-vphone-faults.h — what can go wrong with the virtual iPhone, on demand
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ub-vphone-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * UbVphoneFault:
+ * @UB_VPHONE_FAULT_STALL: a control transfer ends with -EPIPE (once)
+ * @UB_VPHONE_FAULT_EPROTO: a control transfer ends with -EPROTO (once)
+ * @UB_VPHONE_FAULT_UNPLUG_AT_BLOCK: the cable comes out during DFU block N
+ * @UB_VPHONE_FAULT_UNRESPONSIVE: no URB ever completes
+ * @UB_VPHONE_FAULT_WRONG_MODE: the next re-enumeration comes back in another mode (once)
+ * @UB_VPHONE_FAULT_EXTRA_DEVICE: a non-Apple USB device is listed after the phone
+ * @UB_VPHONE_FAULT_USBMUXD_VANISH: usbmuxd's socket is closed and removed
+ * @UB_VPHONE_FAULT_LOCKDOWND_SILENT: lockdownd accepts connections and never answers
+ * @UB_VPHONE_FAULT_TLS_STALL: StartSession asks for TLS and never completes the handshake
+ * @UB_VPHONE_FAULT_NO_PAIR_RECORD: the host has no pair record for the phone
+ * @UB_VPHONE_FAULT_TRUST_PENDING: Pair answers PairingDialogResponsePending
+ * @UB_VPHONE_FAULT_LOCKED: Pair answers PasswordProtected
+ * @UB_VPHONE_FAULT_ENTER_RECOVERY_REFUSED: EnterRecovery answers an error
+ */
+typedef enum
+{
+  UB_VPHONE_FAULT_STALL,
+  UB_VPHONE_FAULT_EPROTO,
+  UB_VPHONE_FAULT_UNPLUG_AT_BLOCK,
+  UB_VPHONE_FAULT_UNRESPONSIVE,
+  UB_VPHONE_FAULT_WRONG_MODE,
+  UB_VPHONE_FAULT_EXTRA_DEVICE,
+  UB_VPHONE_FAULT_USBMUXD_VANISH,
+  UB_VPHONE_FAULT_LOCKDOWND_SILENT,
+  UB_VPHONE_FAULT_TLS_STALL,
+  UB_VPHONE_FAULT_NO_PAIR_RECORD,
+  UB_VPHONE_FAULT_TRUST_PENDING,
+  UB_VPHONE_FAULT_LOCKED,
+  UB_VPHONE_FAULT_ENTER_RECOVERY_REFUSED,
+  UB_VPHONE_N_FAULTS,
+} UbVphoneFault;
+
+#define UB_TYPE_VPHONE_FAULTS (ub_vphone_faults_get_type ())
+
+G_DECLARE_FINAL_TYPE (UbVphoneFaults, ub_vphone_faults, UB, VPHONE_FAULTS, GObject)
+
+UbVphoneFaults *ub_vphone_faults_new              (void);
+gboolean        ub_vphone_faults_check            (const char     *name,
+                                                   const char     *args,
+                                                   GError        **error);
+gboolean        ub_vphone_faults_set              (UbVphoneFaults *self,
+                                                   const char     *name,
+                                                   const char     *args,
+                                                   GError        **error);
+void            ub_vphone_faults_clear            (UbVphoneFaults *self);
+gboolean        ub_vphone_faults_is_active        (UbVphoneFaults *self,
+                                                   UbVphoneFault   fault);
+gboolean        ub_vphone_faults_take_transfer    (UbVphoneFaults *self,
+                                                   UbVphoneFault   fault,
+                                                   gboolean        is_dnload,
+                                                   guint           block);
+gboolean        ub_vphone_faults_take_wrong_mode  (UbVphoneFaults *self,
+                                                   UbVphoneMode   *mode);
+char           *ub_vphone_faults_dup_active       (UbVphoneFaults *self);
+const char     *ub_vphone_fault_to_string         (UbVphoneFault   fault);
+
+G_END_DECLS

@@ -1,0 +1,399 @@
+/* ub-vphone.c — the virtual iPhone: its parts, its sockets, its state line
+ *
+ * Owns everything the simulator runs: the phone model, the umockdev testbed
+ * with the phone on it, the fake usbmuxd with lockdownd behind it, the
+ * control socket and the record file, all in a temporary directory that
+ * ub_vphone_stop() removes. ::state-changed fires whenever a value of the
+ * `state` line may have changed, for `wait`.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ub-vphone"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <umockdev.h>
+
+#include "ub-model-db.h"
+#include "ub-vphone-control.h"
+#include "ub-vphone-lockdownd.h"
+#include "ub-vphone-usbmuxd.h"
+#include "ub-vphone.h"
+
+#define PRELOAD_LIBRARY "libumockdev-preload.so.0"
+
+struct _UbVphone
+{
+  GObject            parent_instance;
+
+  char              *tmpdir;
+  char              *usbmuxd_path;
+  char              *control_path;
+  UbModelDb         *db;
+  UbVphoneIdentity  *identity;
+  UbVphoneRecorder  *recorder;
+  UbVphoneFaults    *faults;
+  UbVphoneNvram     *nvram;
+  UbVphonePhone     *phone;
+  UMockdevTestbed   *testbed;
+  char              *testbed_root;
+  UbVphoneUsb       *usb;
+  UbVphoneUsbmuxd   *usbmuxd;
+  UbVphoneLockdownd *lockdownd;
+  UbVphoneControl   *control;
+};
+
+enum {
+  SIGNAL_STATE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char * const state_keys[] = {
+  "mode", "screen", "pid", "plugged", "buttons", "ecid", "model", "auto-boot", "udid", NULL,
+};
+
+G_DEFINE_FINAL_TYPE (UbVphone, ub_vphone, G_TYPE_OBJECT)
+
+static void
+ub_vphone_dispose (GObject *object)
+{
+  UbVphone *self = UB_VPHONE (object);
+
+  ub_vphone_stop (self);
+  g_clear_object (&self->control);
+  g_clear_object (&self->lockdownd);
+  g_clear_object (&self->usbmuxd);
+  g_clear_object (&self->usb);
+  g_clear_object (&self->phone);
+  g_clear_object (&self->nvram);
+  g_clear_object (&self->faults);
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (ub_vphone_parent_class)->dispose (object);
+}
+
+static void
+ub_vphone_finalize (GObject *object)
+{
+  UbVphone *self = UB_VPHONE (object);
+
+  g_free (self->tmpdir);
+  g_free (self->usbmuxd_path);
+  g_free (self->control_path);
+  g_free (self->testbed_root);
+
+  G_OBJECT_CLASS (ub_vphone_parent_class)->finalize (object);
+}
+
+static void
+ub_vphone_class_init (UbVphoneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ub_vphone_dispose;
+  object_class->finalize = ub_vphone_finalize;
+
+  /**
+   * UbVphone::state-changed:
+   *
+   * Something the `state` line shows may have changed.
+   */
+  signals[SIGNAL_STATE_CHANGED] =
+    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ub_vphone_init (UbVphone *self)
+{
+}
+
+static void
+emit_state_changed (UbVphone *self)
+{
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+}
+
+static void
+on_phone_changed (UbVphone *self)
+{
+  ub_vphone_usbmuxd_set_attached (self->usbmuxd,
+                                  ub_vphone_phone_get_usb_mode (self->phone) == UB_VPHONE_USB_NORMAL);
+  emit_state_changed (self);
+}
+
+static gboolean
+make_parts (UbVphone               *self,
+            const UbVphoneOptions  *options,
+            GError                **error)
+{
+  UbModel *model = ub_model_db_lookup_product_type (self->db, options->product_type);
+  g_autofree char *record_path = NULL;
+
+  if (model == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "No model \"%s\" in the model database", options->product_type);
+      return FALSE;
+    }
+  record_path = options->record_path != NULL ? g_strdup (options->record_path)
+                                             : g_build_filename (self->tmpdir, "record.txt", NULL);
+  self->recorder = ub_vphone_recorder_new (record_path, error);
+  if (self->recorder == NULL)
+    return FALSE;
+  self->identity = ub_vphone_identity_new (model, options->ecid);
+  self->faults = ub_vphone_faults_new ();
+  self->nvram = ub_vphone_nvram_new (ub_model_get_board (model),
+                                     ub_vphone_identity_get_srtg (self->identity));
+  self->phone = ub_vphone_phone_new (model, self->nvram, self->faults, self->recorder);
+  if (options->mode != UB_VPHONE_MODE_NORMAL)
+    ub_vphone_phone_jump (self->phone, options->mode);
+  return TRUE;
+}
+
+static gboolean
+start_services (UbVphone               *self,
+                const UbVphoneOptions  *options,
+                GError                **error)
+{
+  self->testbed = umockdev_testbed_new ();
+  self->testbed_root = umockdev_testbed_get_root_dir (self->testbed);
+  self->usb = ub_vphone_usb_new (self->testbed, self->identity, self->phone, self->nvram,
+                                 self->faults, self->recorder);
+  self->usbmuxd = ub_vphone_usbmuxd_new (self->identity, self->faults, self->recorder);
+  self->usbmuxd_path = g_build_filename (self->tmpdir, "usbmuxd.sock", NULL);
+  if (!ub_vphone_usbmuxd_listen (self->usbmuxd, self->usbmuxd_path, error))
+    return FALSE;
+  self->lockdownd = ub_vphone_lockdownd_new (self->identity, self->phone, self->faults, self->recorder,
+                                             ub_vphone_usbmuxd_get_host_id (self->usbmuxd));
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_LOCKDOWN_PORT,
+                                 UB_VPHONE_SERVICE (self->lockdownd));
+  on_phone_changed (self);
+  self->control = ub_vphone_control_new (self);
+  self->control_path = options->control_path != NULL
+                         ? g_strdup (options->control_path)
+                         : g_build_filename (self->tmpdir, "control.sock", NULL);
+  return ub_vphone_control_listen (self->control, self->control_path, error);
+}
+
+/**
+ * ub_vphone_new:
+ *
+ * Builds and starts the phone. The process must run under umockdev's
+ * preload library: the testbed's uevents need it.
+ *
+ * Returns: (transfer full): the running phone, or %NULL with @error set
+ */
+UbVphone *
+ub_vphone_new (const UbVphoneOptions  *options,
+               GError                **error)
+{
+  g_autoptr(UbVphone) self = NULL;
+
+  g_return_val_if_fail (options != NULL && options->product_type != NULL, NULL);
+
+  self = g_object_new (UB_TYPE_VPHONE, NULL);
+  self->db = ub_model_db_new_default ();
+  self->tmpdir = g_dir_make_tmp ("vphone-XXXXXX", error);
+  if (self->tmpdir == NULL)
+    return NULL;
+  if (!make_parts (self, options, error) || !start_services (self, options, error))
+    return NULL;
+  g_signal_connect_swapped (self->phone, "notify", G_CALLBACK (on_phone_changed), self);
+  g_signal_connect_swapped (self->usb, "notify::product-id", G_CALLBACK (emit_state_changed), self);
+  g_signal_connect_swapped (self->nvram, "changed", G_CALLBACK (emit_state_changed), self);
+  g_signal_connect_swapped (self->faults, "changed", G_CALLBACK (emit_state_changed), self);
+  g_debug ("Virtual %s started in \"%s\"", options->product_type, self->tmpdir);
+  return g_steal_pointer (&self);
+}
+
+/* rm -rf, without following symbolic links */
+static void
+remove_tree (const char *path)
+{
+  GStatBuf st;
+
+  if (path == NULL || g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  if (g_remove (path) != 0)
+    g_debug ("Cannot remove \"%s\": %s", path, g_strerror (errno));
+}
+
+/**
+ * ub_vphone_stop:
+ *
+ * Closes the sockets and removes the temporary directory and the testbed.
+ * The umockdev objects are left alone: host processes may still hold
+ * connections to them while the simulator exits.
+ */
+void
+ub_vphone_stop (UbVphone *self)
+{
+  g_return_if_fail (UB_IS_VPHONE (self));
+
+  if (self->control != NULL)
+    ub_vphone_control_stop (self->control);
+  if (self->usbmuxd != NULL)
+    ub_vphone_usbmuxd_stop (self->usbmuxd);
+  remove_tree (self->tmpdir);
+  remove_tree (self->testbed_root);
+  g_clear_pointer (&self->tmpdir, g_free);
+  g_clear_pointer (&self->testbed_root, g_free);
+}
+
+/**
+ * ub_vphone_dup_child_environ:
+ *
+ * Returns: (transfer full): the environment for the command run against
+ *   the phone: the umockdev preload (appended to LD_PRELOAD), UMOCKDEV_DIR,
+ *   USBMUXD_SOCKET_ADDRESS, UNBRICK_VPHONE_CONTROL and UNBRICK_VPHONE_RECORD
+ */
+char **
+ub_vphone_dup_child_environ (UbVphone *self)
+{
+  char **env = g_get_environ ();
+  const char *preload = g_environ_getenv (env, "LD_PRELOAD");
+  g_autofree char *usbmuxd = NULL;
+
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+
+  if (preload == NULL || *preload == '\0')
+    env = g_environ_setenv (env, "LD_PRELOAD", PRELOAD_LIBRARY, TRUE);
+  else if (strstr (preload, "libumockdev-preload") == NULL)
+    {
+      g_autofree char *value = g_strconcat (preload, ":", PRELOAD_LIBRARY, NULL);
+
+      env = g_environ_setenv (env, "LD_PRELOAD", value, TRUE);
+    }
+  usbmuxd = g_strconcat ("UNIX:", self->usbmuxd_path, NULL);
+  env = g_environ_setenv (env, "UMOCKDEV_DIR", self->testbed_root, TRUE);
+  env = g_environ_setenv (env, "USBMUXD_SOCKET_ADDRESS", usbmuxd, TRUE);
+  env = g_environ_setenv (env, "UNBRICK_VPHONE_CONTROL", self->control_path, TRUE);
+  env = g_environ_setenv (env, "UNBRICK_VPHONE_RECORD",
+                          ub_vphone_recorder_get_path (self->recorder), TRUE);
+  env = g_environ_unsetenv (env, "UNBRICK_VPHONE_REEXEC");
+  return env;
+}
+
+UbVphonePhone *
+ub_vphone_get_phone (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->phone;
+}
+
+UbVphoneFaults *
+ub_vphone_get_faults (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->faults;
+}
+
+UbVphoneNvram *
+ub_vphone_get_nvram (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->nvram;
+}
+
+UbVphoneRecorder *
+ub_vphone_get_recorder (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->recorder;
+}
+
+/**
+ * ub_vphone_is_state_key:
+ *
+ * Returns: whether @key is one of the `state` line's keys
+ */
+gboolean
+ub_vphone_is_state_key (const char *key)
+{
+  return key != NULL && g_strv_contains ((const char * const *) state_keys, key);
+}
+
+/**
+ * ub_vphone_dup_state_value:
+ * @key: mode, screen, pid, plugged, buttons, ecid, model, auto-boot or udid
+ *
+ * Returns: (transfer full) (nullable): the value as `state` shows it
+ */
+char *
+ub_vphone_dup_state_value (UbVphone   *self,
+                           const char *key)
+{
+  const char *auto_boot;
+  guint pid;
+
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (g_str_equal (key, "mode"))
+    return g_strdup (ub_vphone_mode_to_string (ub_vphone_phone_get_mode (self->phone)));
+  if (g_str_equal (key, "screen"))
+    return g_strdup (ub_vphone_screen_to_string (ub_vphone_phone_get_screen (self->phone)));
+  if (g_str_equal (key, "pid"))
+    {
+      pid = ub_vphone_usb_get_product_id (self->usb);
+      return pid != 0 ? g_strdup_printf ("0x%04x", pid) : g_strdup ("none");
+    }
+  if (g_str_equal (key, "plugged"))
+    return g_strdup (ub_vphone_phone_get_plugged (self->phone) ? "yes" : "no");
+  if (g_str_equal (key, "buttons"))
+    return ub_vphone_buttons_to_string (ub_vphone_phone_get_buttons (self->phone));
+  if (g_str_equal (key, "ecid"))
+    return g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", ub_vphone_identity_get_ecid (self->identity));
+  if (g_str_equal (key, "model"))
+    return g_strdup (ub_model_get_product_type (ub_vphone_identity_get_model (self->identity)));
+  if (g_str_equal (key, "auto-boot"))
+    {
+      auto_boot = ub_vphone_nvram_get (self->nvram, "auto-boot");
+      return g_strdup (auto_boot != NULL ? auto_boot : "true");
+    }
+  if (g_str_equal (key, "udid"))
+    return g_strdup (ub_vphone_identity_get_udid (self->identity));
+  return NULL;
+}
+
+/**
+ * ub_vphone_dup_state:
+ *
+ * Returns: (transfer full): "mode=dfu screen=black pid=0x1227 plugged=yes
+ *   buttons=power,volume-down ecid=0x… model=iPhone10,3 auto-boot=true udid=…"
+ */
+char *
+ub_vphone_dup_state (UbVphone *self)
+{
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+
+  for (guint i = 0; state_keys[i] != NULL; i++)
+    {
+      g_autofree char *value = ub_vphone_dup_state_value (self, state_keys[i]);
+
+      g_string_append_printf (str, "%s%s=%s", i > 0 ? " " : "", state_keys[i], value);
+    }
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
