@@ -136,14 +136,14 @@ ub_vphone_client_command (UbVphoneClient  *self,
   socket = g_socket_connection_get_socket (self->connection);
   g_socket_set_timeout (socket, (guint) MAX (1, ceil (timeout_seconds)));
   line = g_strconcat (command, "\n", NULL);
-  g_debug ("→ %s", command);
+  g_debug ("-> %s", command);
   if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (self->connection)),
                                   line, strlen (line), NULL, NULL, error))
     return NULL;
   reply = read_reply (self, error);
   if (reply == NULL)
     return NULL;
-  g_debug ("← %s", reply);
+  g_debug ("<- %s", reply);
   if (g_str_equal (reply, "ok"))
     return g_strdup ("");
   if (g_str_has_prefix (reply, "ok "))

@@ -112,7 +112,7 @@ set_state (UbVphoneDfu      *self,
            UbVphoneDfuState  state)
 {
   if (self->state != state)
-    g_debug ("DFU state %d → %d", self->state, state);
+    g_debug ("DFU state %d -> %d", self->state, state);
   self->state = state;
 }
 

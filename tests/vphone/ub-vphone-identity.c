@@ -204,9 +204,10 @@ make_udid (UbVphoneIdentity *self)
     }
   else
     {
-      g_autofree char *seed = g_strdup_printf ("%s%" G_GUINT64_FORMAT "%s%s", self->serial_number,
+      g_autofree char *seed = g_strdup_printf ("%s%" G_GUINT64_FORMAT "%s%s%s", self->serial_number,
                                                self->ecid, self->wifi_address,
-                                               self->bluetooth_address);
+                                               self->bluetooth_address,
+                                               ub_model_get_product_type (self->model));
 
       self->udid = g_compute_checksum_for_string (G_CHECKSUM_SHA1, seed, -1);
     }

@@ -329,7 +329,7 @@ set_stage (UbVphonePhone *self,
 
   g_clear_handle_id (&self->stage_id, g_source_remove);
   if (self->stage != stage)
-    g_debug ("Stage \"%s\" → \"%s\"", stage_info[self->stage].name, stage_info[stage].name);
+    g_debug ("Stage \"%s\" -> \"%s\"", stage_info[self->stage].name, stage_info[stage].name);
   self->stage = stage;
   if (seconds > 0)
     start_stage_timer (self, seconds);

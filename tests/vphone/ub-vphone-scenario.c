@@ -181,7 +181,7 @@ on_line_done (GObject      *source,
   Line *line = &g_array_index (self->lines, Line, self->next);
   g_autofree char *reply = ub_vphone_command_run_finish (UB_VPHONE (source), result, NULL);
 
-  g_debug ("Scenario line %u: \"%s\" → \"%s\"", line->line_number, line->command, reply);
+  g_debug ("Scenario line %u: \"%s\" -> \"%s\"", line->line_number, line->command, reply);
   if (reply != NULL && g_str_has_prefix (reply, "error"))
     {
       g_message ("Scenario line %u (%s): %s", line->line_number, line->command, reply);

@@ -1,0 +1,403 @@
+/* test-vphone-tools.c — clients nobody here wrote, against the virtual iPhone
+ *
+ * Runs under vphone (see meson.build): Debian's irecovery, ideviceinfo and
+ * ideviceenterrecovery, and a plain libusb host (vphone-usbtool), must see
+ * the phone as they would see a real one. Expected values come from the
+ * model database, so the same test runs for every simulated model.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "ub-core.h"
+#include "ub-vphone-client.h"
+#include "ub-vphone-testutil.h"
+
+#define TOOL_TIMEOUT 30.0
+
+static UbVphoneClient *phone;
+static UbModel *model;
+static char *usbtool;
+
+static char *
+state_value (const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = ub_vphone_client_get (phone, key, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static void
+assert_state (const char *key,
+              const char *expected)
+{
+  g_autofree char *value = state_value (key);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
+run_command (const char *format,
+             ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *reply = NULL;
+  va_list args;
+
+  va_start (args, format);
+  command = g_strdup_vprintf (format, args);
+  va_end (args);
+  reply = ub_vphone_client_command (phone, command, 10, &error);
+  g_assert_no_error (error);
+}
+
+static void
+wait_for (const char *key,
+          const char *value,
+          double      seconds)
+{
+  g_autoptr(GError) error = NULL;
+
+  ub_vphone_client_wait (phone, key, value, seconds, &error);
+  g_assert_no_error (error);
+}
+
+/* A fresh phone in @mode, with no faults and auto-boot=true. */
+static void
+start_in (const char *mode)
+{
+  run_command ("clear-faults");
+  run_command ("setenv auto-boot true");
+  run_command ("mode %s", mode);
+  wait_for ("mode", mode, 5);
+}
+
+/* The value of "KEY: value" in a tool's output. */
+static char *
+field (const char *text,
+       const char *key)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], prefix))
+        return g_strdup (lines[i] + strlen (prefix));
+    }
+  return NULL;
+}
+
+static void
+assert_field (const char *text,
+              const char *key,
+              const char *expected)
+{
+  g_autofree char *value = field (text, key);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
+assert_hex_field (const char *text,
+                  const char *key,
+                  gsize       digits)
+{
+  g_autofree char *value = field (text, key);
+
+  g_assert_nonnull (value);
+  g_assert_cmpuint (strlen (value), ==, digits);
+  for (gsize i = 0; i < digits; i++)
+    g_assert_true (g_ascii_isxdigit (value[i]));
+}
+
+static UbVphoneRun *
+irecovery_query (void)
+{
+  const char *argv[] = { "irecovery", "-q", NULL };
+  UbVphoneRun *run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+
+  g_test_message ("irecovery -q:\n%s%s", run->out, run->err);
+  g_assert_cmpint (run->status, ==, 0);
+  return run;
+}
+
+static void
+assert_chip_fields (const char *out)
+{
+  g_autofree char *cpid = g_strdup_printf ("0x%04x", ub_model_get_cpid (model));
+  g_autofree char *bdid = g_strdup_printf ("0x%02x", ub_model_get_bdid (model));
+  g_autofree char *ecid = state_value ("ecid");
+
+  assert_field (out, "CPID", cpid);
+  assert_field (out, "BDID", bdid);
+  assert_field (out, "ECID", ecid);
+  assert_hex_field (out, "NONC", 64);
+  assert_hex_field (out, "SNON", 40);
+}
+
+static void
+test_irecovery_dfu (void)
+{
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *srtg = NULL;
+
+  start_in ("dfu");
+  pid = state_value ("pid");
+  g_assert_cmpstr (pid, ==, ub_model_has_wtf_mode (model) ? "0x1222" : "0x1227");
+  run = irecovery_query ();
+  assert_chip_fields (run->out);
+  assert_field (run->out, "MODE", ub_model_has_wtf_mode (model) ? "WTF" : "DFU");
+  assert_field (run->out, "SRNM", "N/A");
+  srtg = field (run->out, "SRTG");
+  g_assert_true (g_str_has_prefix (srtg, "iBoot-"));
+}
+
+static void
+test_irecovery_recovery (void)
+{
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autofree char *srnm = NULL;
+  g_autofree char *imei = NULL;
+
+  g_autofree char *pid = NULL;
+
+  start_in ("recovery");
+  pid = state_value ("pid");
+  g_assert_cmpstr (pid, ==, "0x1281");
+  run = irecovery_query ();
+  assert_chip_fields (run->out);
+  assert_field (run->out, "MODE", "Recovery");
+  srnm = field (run->out, "SRNM");
+  g_assert_cmpuint (strlen (srnm), ==, 12);
+  imei = field (run->out, "IMEI");
+  if (ub_model_get_kind (model) == UB_DEVICE_KIND_IPHONE)
+    g_assert_cmpuint (strlen (imei), ==, 15);
+  else
+    g_assert_cmpstr (imei, ==, "N/A");
+}
+
+static void
+test_ideviceinfo_key (void)
+{
+  const char *argv[] = { "ideviceinfo", "-k", "ProductType", NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autofree char *expected = g_strconcat (ub_model_get_product_type (model), "\n", NULL);
+
+  start_in ("normal");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, expected);
+  g_assert_true (ub_vphone_record_has ("lockdown GetValue ProductType"));
+  g_assert_true (ub_vphone_record_has ("lockdown QueryType"));
+}
+
+static void
+test_ideviceinfo_full (void)
+{
+  const char *argv[] = { "ideviceinfo", NULL };
+  const char *simple_argv[] = { "ideviceinfo", "-s", NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autoptr(UbVphoneRun) simple = NULL;
+  g_autofree char *udid = state_value ("udid");
+  g_autofree char *ecid = state_value ("ecid");
+  g_autofree char *chip_id = NULL;
+  g_autofree char *serial = NULL;
+
+  start_in ("normal");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_test_message ("ideviceinfo:\n%s", run->out);
+  g_assert_cmpint (run->status, ==, 0);
+  assert_field (run->out, "UniqueDeviceID", udid);
+  assert_field (run->out, "ProductType", ub_model_get_product_type (model));
+  chip_id = g_strdup_printf ("%" G_GUINT64_FORMAT, g_ascii_strtoull (ecid, NULL, 16));
+  assert_field (run->out, "UniqueChipID", chip_id);
+  serial = field (run->out, "SerialNumber");     /* only with a session */
+  g_assert_nonnull (serial);
+  /* Without a session (-s), the phone keeps its serial number to itself. */
+  simple = ub_vphone_run_tool (simple_argv, TOOL_TIMEOUT);
+  g_assert_cmpint (simple->status, ==, 0);
+  assert_field (simple->out, "UniqueDeviceID", udid);
+  g_clear_pointer (&serial, g_free);
+  serial = field (simple->out, "SerialNumber");
+  g_assert_null (serial);
+}
+
+static void
+test_ideviceinfo_battery (void)
+{
+  const char *argv[] = { "ideviceinfo", "-q", "com.apple.mobile.battery", "-k",
+                         "BatteryCurrentCapacity", NULL };
+  const char *simple_argv[] = { "ideviceinfo", "-s", "-q", "com.apple.mobile.battery", NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autoptr(UbVphoneRun) simple = NULL;
+
+  start_in ("normal");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpstr (run->out, ==, "87\n");
+  simple = ub_vphone_run_tool (simple_argv, TOOL_TIMEOUT);
+  g_assert_cmpstr (simple->out, ==, "");
+  g_assert_true (ub_vphone_record_has ("lockdown GetValue com.apple.mobile.battery *"));
+}
+
+/* Without a pair record the host pairs (the phone accepts) and saves one. */
+static void
+test_ideviceinfo_pairs (void)
+{
+  const char *argv[] = { "ideviceinfo", "-k", "ProductType", NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autoptr(UbVphoneRun) again = NULL;
+  g_autofree char *udid = state_value ("udid");
+  g_autofree char *saved = g_strconcat ("usbmux SavePairRecord ", udid, NULL);
+
+  start_in ("normal");
+  run_command ("fault no-pair-record");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_test_message ("%s", run->err);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_prefix (run->out, ub_model_get_product_type (model)));
+  g_assert_true (ub_vphone_record_has (saved));
+  /* The saved record works the next time, without pairing again. */
+  again = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_assert_cmpint (again->status, ==, 0);
+}
+
+static void
+test_enter_recovery (void)
+{
+  g_autofree char *udid = state_value ("udid");
+  const char *argv[] = { "ideviceenterrecovery", udid, NULL };
+  const char *normal_argv[] = { "irecovery", "-n", NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autoptr(UbVphoneRun) back = NULL;
+
+  start_in ("normal");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "successfully switching"));
+  g_assert_null (strstr (run->out, "Failed"));
+  wait_for ("mode", "recovery", 20);
+  assert_state ("pid", "0x1281");
+  assert_state ("screen", "recovery");
+  assert_state ("auto-boot", "false");
+  g_assert_true (ub_vphone_record_has ("lockdown EnterRecovery"));
+  /* irecovery -n: setenv auto-boot true, saveenv, reboot: back to iOS. */
+  back = ub_vphone_run_tool (normal_argv, TOOL_TIMEOUT);
+  g_assert_cmpint (back->status, ==, 0);
+  wait_for ("mode", "normal", 20);
+  g_assert_true (ub_vphone_record_has ("recovery command \"setenv auto-boot true\""));
+  g_assert_true (ub_vphone_record_has ("recovery command \"saveenv\""));
+  g_assert_true (ub_vphone_record_has ("recovery command \"reboot\""));
+  assert_state ("auto-boot", "true");
+}
+
+static char *
+write_image (gsize   size,
+             char  **sha256)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *data = g_malloc (size);
+  char *path = NULL;
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) (g_test_rand_int () & 0xff);
+  fd = g_file_open_tmp ("vphone-image-XXXXXX", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, (const char *) data, size, &error);
+  g_assert_no_error (error);
+  *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  return path;
+}
+
+static void
+test_dfu_upload (void)
+{
+  g_autofree char *sha256 = NULL;
+  g_autofree char *path = write_image (150000, &sha256);
+  const char *argv[] = { usbtool, "dfu-send", path, NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autofree char *line = g_strdup_printf ("dfu image %u bytes crc ok sha256 %s", 150000 + 16, sha256);
+  g_autofree char *zlp = g_strdup_printf ("usb ctrl 21 01 %04x 0000 0", (150000 + 16 + 0x7ff) / 0x800);
+
+  start_in ("dfu");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_test_message ("%s", run->out);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (ub_vphone_record_has (line));
+  g_assert_true (ub_vphone_record_has (zlp));   /* the zero-length DNLOAD that finishes */
+  g_assert_true (ub_vphone_record_has ("usb reset"));
+  /* iBSS starts: the phone comes back in recovery mode, screen dark. */
+  wait_for ("mode", "recovery", 10);
+  assert_state ("screen", "black");
+  g_unlink (path);
+}
+
+static void
+test_dfu_bad_crc (void)
+{
+  g_autofree char *sha256 = NULL;
+  g_autofree char *path = write_image (5000, &sha256);
+  const char *argv[] = { usbtool, "--bad-crc", "dfu-send", path, NULL };
+  const char *status_argv[] = { usbtool, "dfu-status", NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autoptr(UbVphoneRun) status = NULL;
+  g_autofree char *record = NULL;
+
+  start_in ("dfu");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_test_message ("%s", run->out);
+  g_assert_nonnull (strstr (run->out, "manifest status 0x07 state 10"));
+  ub_vphone_phone_sleep (2);
+  assert_state ("mode", "dfu");
+  status = ub_vphone_run_tool (status_argv, TOOL_TIMEOUT);
+  g_assert_nonnull (strstr (status->out, "ok status 0x07 state 10"));
+  record = ub_vphone_read_record ();
+  g_assert_nonnull (strstr (record, "crc bad"));
+  g_unlink (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbModelDb) db = NULL;
+  g_autofree char *product_type = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  phone = ub_vphone_client_new (NULL, &error);
+  g_assert_no_error (error);
+  db = ub_model_db_new_default ();
+  product_type = state_value ("model");
+  model = g_object_ref (ub_model_db_lookup_product_type (db, product_type));
+  usbtool = g_test_build_filename (G_TEST_BUILT, "vphone-usbtool", NULL);
+  g_test_message ("Simulating %s", product_type);
+
+  g_test_add_func ("/vphone/tools/irecovery-dfu", test_irecovery_dfu);
+  g_test_add_func ("/vphone/tools/irecovery-recovery", test_irecovery_recovery);
+  g_test_add_func ("/vphone/tools/ideviceinfo-key", test_ideviceinfo_key);
+  g_test_add_func ("/vphone/tools/ideviceinfo-full", test_ideviceinfo_full);
+  g_test_add_func ("/vphone/tools/ideviceinfo-battery", test_ideviceinfo_battery);
+  g_test_add_func ("/vphone/tools/ideviceinfo-pairs", test_ideviceinfo_pairs);
+  g_test_add_func ("/vphone/tools/enter-recovery", test_enter_recovery);
+  g_test_add_func ("/vphone/tools/dfu-upload", test_dfu_upload);
+  g_test_add_func ("/vphone/tools/dfu-bad-crc", test_dfu_bad_crc);
+  status = g_test_run ();
+  g_clear_object (&phone);
+  g_clear_object (&model);
+  g_free (usbtool);
+  return status;
+}
