@@ -209,6 +209,19 @@ test_duplicate_detection (void)
                    "0x8010/0x0c: iPhone90,1 a1ap, iPhone90,2 b1ap");
 }
 
+/* Found by the fuzz target: an empty table is an empty database, not a critical */
+static void
+test_empty (void)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbModelDb) db = ub_model_db_new_from_bytes (bytes, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (ub_model_db_get_n_models (db), ==, 0);
+  g_assert_null (ub_model_db_lookup_chip (db, 0x8010, 0x0c));
+}
+
 static void
 test_malformed (void)
 {
@@ -244,6 +257,7 @@ main (int   argc,
   g_test_add_func ("/unbrick/model-db/search-and-resolve", test_search_and_resolve);
   g_test_add_func ("/unbrick/model-db/no-duplicate-chips", test_no_duplicate_chips);
   g_test_add_func ("/unbrick/model-db/duplicate-detection", test_duplicate_detection);
+  g_test_add_func ("/unbrick/model-db/empty", test_empty);
   g_test_add_func ("/unbrick/model-db/malformed", test_malformed);
 
   return g_test_run ();

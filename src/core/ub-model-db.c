@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "ub-data-resources.h"
 #include "ub-error.h"
 #include "ub-model-db.h"
 
@@ -204,7 +205,7 @@ ub_model_db_load (UbModelDb  *self,
       return FALSE;
     }
 
-  text = g_strndup (data, len);
+  text = g_strndup (data ? data : "", len);   /* an empty GBytes has no data */
   lines = g_strsplit (text, "\n", -1);
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -265,6 +266,8 @@ ub_model_db_new_default (void)
   g_autoptr(GBytes) bytes = NULL;
   UbModelDb *self;
 
+  /* Referencing the resource keeps it linked from the static library */
+  g_assert (ub_data_get_resource () != NULL);
   bytes = g_resources_lookup_data (MODELS_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL)
     g_error ("Model table missing from resources: %s", error->message);

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "ub-data-resources.h"
 #include "ub-error.h"
 #include "ub-sequence-book.h"
 
@@ -399,6 +400,8 @@ ub_sequence_book_new_default (void)
   gsize len;
   const char *data;
 
+  /* Referencing the resource keeps it linked from the static library */
+  g_assert (ub_data_get_resource () != NULL);
   bytes = g_resources_lookup_data (SEQUENCES_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL)
     g_error ("Sequences missing from resources: %s", error->message);
