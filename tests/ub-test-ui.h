@@ -1,0 +1,23 @@
+/* ub-test-ui.h — helpers for tests that open real windows
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void     ub_test_setup_display   (void);
+void     ub_test_wait_frames     (GtkWidget  *widget,
+                                  guint       n_frames);
+void     ub_test_wait_ms         (guint       ms);
+gboolean ub_test_wait_until      (gboolean  (*predicate) (gpointer),
+                                  gpointer    data,
+                                  guint       timeout_ms);
+char    *ub_test_screenshot      (GtkWidget  *window,
+                                  const char *name);
+gboolean ub_test_label_is_visible_with (GtkWidget  *root,
+                                        const char *text);
+
+G_END_DECLS
