@@ -179,6 +179,8 @@ main (int    argc,
   int status;
 
   ensure_preload (argc, argv);
+  /* stdout belongs to the command (a test's TAP stream, say). */
+  g_log_writer_default_set_use_stderr (TRUE);
   if (!parse_options (&argc, &argv, &options, &error))
     {
       g_printerr ("vphone: %s (try --help)\n", error->message);

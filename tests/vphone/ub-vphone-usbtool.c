@@ -189,11 +189,20 @@ dfu_send (libusb_device_handle *handle,
   r = libusb_control_transfer (handle, 0xa1, 5, 0, 0, &state, 1, opt_timeout);
   if (r < 0)
     return fail (r, "getstate");
-  if (state != 2)
+  if (state == 10)
     {
-      printf ("state %u\n", state);
-      return fail (0, "getstate");
+      /* As libirecovery does: clear the error, and fail this time. */
+      r = libusb_control_transfer (handle, 0x21, 4, 0, 0, NULL, 0, opt_timeout);
+      printf ("state 10, CLRSTATUS: %s\n", libusb_error_name (r));
     }
+  else if (state != 2)
+    {
+      /* As libirecovery does: abort whatever was going on, and fail. */
+      r = libusb_control_transfer (handle, 0x21, 6, 0, 0, NULL, 0, opt_timeout);
+      printf ("state %u, ABORT: %s\n", state, libusb_error_name (r));
+    }
+  if (state != 2)
+    return fail (0, "getstate");
   if (send_blocks (handle, image) != 0)
     return 1;
   r = libusb_reset_device (handle);

@@ -260,6 +260,24 @@ ub_vphone_stop (UbVphone *self)
   g_clear_pointer (&self->testbed_root, g_free);
 }
 
+/* umockdev's preload library after whatever else LD_PRELOAD has
+ * (umockdev-wrapper put it first for the simulator itself). */
+static char *
+dup_preload (const char *current)
+{
+  g_auto(GStrv) entries = g_strsplit_set (current != NULL ? current : "", ": ", -1);
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      if (*entries[i] == '\0' || strstr (entries[i], "libumockdev-preload") != NULL)
+        continue;
+      g_string_append_printf (str, "%s:", entries[i]);
+    }
+  g_string_append (str, PRELOAD_LIBRARY);
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
 /**
  * ub_vphone_dup_child_environ:
  *
@@ -271,20 +289,14 @@ char **
 ub_vphone_dup_child_environ (UbVphone *self)
 {
   char **env = g_get_environ ();
-  const char *preload = g_environ_getenv (env, "LD_PRELOAD");
+  g_autofree char *preload = NULL;
   g_autofree char *usbmuxd = NULL;
 
   g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
 
-  if (preload == NULL || *preload == '\0')
-    env = g_environ_setenv (env, "LD_PRELOAD", PRELOAD_LIBRARY, TRUE);
-  else if (strstr (preload, "libumockdev-preload") == NULL)
-    {
-      g_autofree char *value = g_strconcat (preload, ":", PRELOAD_LIBRARY, NULL);
-
-      env = g_environ_setenv (env, "LD_PRELOAD", value, TRUE);
-    }
+  preload = dup_preload (g_environ_getenv (env, "LD_PRELOAD"));
   usbmuxd = g_strconcat ("UNIX:", self->usbmuxd_path, NULL);
+  env = g_environ_setenv (env, "LD_PRELOAD", preload, TRUE);
   env = g_environ_setenv (env, "UMOCKDEV_DIR", self->testbed_root, TRUE);
   env = g_environ_setenv (env, "USBMUXD_SOCKET_ADDRESS", usbmuxd, TRUE);
   env = g_environ_setenv (env, "UNBRICK_VPHONE_CONTROL", self->control_path, TRUE);
