@@ -80,6 +80,17 @@ buttons_from_string (const char *value)
   return buttons;
 }
 
+/* The toggles show what the phone says is held, whoever pressed it */
+static void
+sync_toggles (UbTrainingPanel *self,
+              UbButtons        held)
+{
+  gtk_toggle_button_set_active (self->power_toggle, (held & UB_BUTTON_POWER) != 0);
+  gtk_toggle_button_set_active (self->home_toggle, (held & UB_BUTTON_HOME) != 0);
+  gtk_toggle_button_set_active (self->volume_up_toggle, (held & UB_BUTTON_VOLUME_UP) != 0);
+  gtk_toggle_button_set_active (self->volume_down_toggle, (held & UB_BUTTON_VOLUME_DOWN) != 0);
+}
+
 static void
 apply_state (UbTrainingPanel *self,
              const char      *line)
@@ -116,6 +127,7 @@ apply_state (UbTrainingPanel *self,
   gtk_label_set_label (self->state_label, text);
   self->syncing = TRUE;
   gtk_switch_set_active (self->plug_switch, g_strcmp0 (g_hash_table_lookup (kv, "plugged"), "yes") == 0);
+  sync_toggles (self, buttons_from_string (g_hash_table_lookup (kv, "buttons")));
   self->syncing = FALSE;
 }
 
@@ -171,7 +183,8 @@ static void
 queue_command (UbTrainingPanel *self,
                const char      *command)
 {
-  g_debug ("Training panel: %s", command);
+  if (!g_str_equal (command, "state"))   /* polled four times a second: not worth a line */
+    g_debug ("Training panel: %s", command);
   g_queue_push_tail (&self->pending, g_strdup (command));
   send_next (self);
 }
@@ -216,6 +229,8 @@ on_button_toggled (UbTrainingPanel *self,
   const char *name;
   g_autofree char *command = NULL;
 
+  if (self->syncing)
+    return;
   if (toggle == self->power_toggle)
     name = "power";
   else if (toggle == self->home_toggle)

@@ -17,6 +17,7 @@
 #include "ub-assistant.h"
 #include "ub-test-device.h"
 #include "ub-test-ui.h"
+#include "ub-training-panel.h"
 #include "ub-window.h"
 
 typedef enum
@@ -220,6 +221,12 @@ back_to_guide (void)
 }
 
 static gboolean
+panel_shows_ios (gpointer data)
+{
+  return ub_test_label_is_visible_with (GTK_WIDGET (window), "Running iOS · cable connected");
+}
+
+static gboolean
 rescue_has_model (gpointer data)
 {
   return ub_rescue_get_model (rescue) != NULL && ub_rescue_get_device (rescue) != NULL &&
@@ -256,6 +263,7 @@ test_walk_to_guide (void)
   gtk_widget_activate_action (GTK_WIDGET (assistant), "wizard.next", NULL);
   g_assert_true (page_is ((gpointer)"UbPhonePage"));
   g_assert_true (ub_test_wait_until (rescue_has_model, NULL, 20000));
+  g_assert_true (ub_test_wait_until (panel_shows_ios, NULL, 5000));
   g_assert_cmpstr (ub_model_get_product_type (ub_rescue_get_model (rescue)), ==, "iPhone10,3");
   g_assert_true (ub_device_has_ecid (ub_rescue_get_device (rescue)));
   ub_test_wait_frames (GTK_WIDGET (window), 2);
@@ -368,7 +376,9 @@ main (int   argc,
   window = ub_window_new (NULL, rescue, NULL);
   assistant = ub_window_get_assistant (window);
   phone = ub_test_vphone ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 980, 760);
+  /* The training panel (unbrick --simulate) shows the same virtual phone */
+  ub_window_set_side_panel (window, ub_training_panel_new (g_getenv ("UNBRICK_VPHONE_CONTROL")));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1240, 760);
   gtk_window_present (GTK_WINDOW (window));
 
   g_test_add_func ("/unbrick/guide-vphone/walk-to-guide", test_walk_to_guide);

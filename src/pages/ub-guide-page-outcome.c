@@ -138,6 +138,24 @@ show_failure (UbGuidePage *self)
     }
 }
 
+/* The drawing shows where the phone ended up, with no button to press */
+static void
+draw_phone_at_rest (UbGuidePage *self)
+{
+  UbDeviceMode mode = self->arrived ? ub_device_get_mode (self->arrived) : UB_DEVICE_MODE_UNKNOWN;
+  UbScreen screen = UB_SCREEN_BLACK;
+
+  if (mode == UB_DEVICE_MODE_RECOVERY)
+    screen = UB_SCREEN_RECOVERY;
+  else if (mode == UB_DEVICE_MODE_NORMAL)
+    screen = UB_SCREEN_ON;
+  g_object_set (self->phone_view,
+                "hold", UB_BUTTON_NONE,
+                "tap", UB_BUTTON_NONE,
+                "screen", screen,
+                NULL);
+}
+
 void
 _ub_guide_page_hide_outcome (UbGuidePage *self)
 {
@@ -159,6 +177,8 @@ _ub_guide_page_show_outcome (UbGuidePage *self)
   gboolean asking = state == UB_GUIDE_CHECKING;
 
   _ub_guide_page_hide_outcome (self);
+  if (self->already_there || state == UB_GUIDE_SUCCEEDED || state == UB_GUIDE_FAILED)
+    draw_phone_at_rest (self);
   if (self->already_there || state == UB_GUIDE_SUCCEEDED)
     show_success (self);
   else if (state == UB_GUIDE_FAILED)
