@@ -23,6 +23,7 @@
 static UbVphoneClient *phone;
 static UbModel *model;
 static char *usbtool;
+static char *muxwatch;
 
 static char *
 state_value (const char *key)
@@ -368,6 +369,45 @@ test_dfu_bad_crc (void)
   g_unlink (path);
 }
 
+/* libusb hotplug (what the app's device monitor uses) sees every change. */
+static void
+test_usb_hotplug (void)
+{
+  const char *argv[] = { usbtool, "watch", "1000", NULL };
+  UbVphoneWatcher *watcher;
+  g_autofree char *events = NULL;
+  g_autofree char *expected = NULL;
+  guint dfu_pid = ub_model_has_wtf_mode (model) ? 0x1222 : 0x1227;
+
+  start_in ("dfu");
+  watcher = ub_vphone_watcher_start (argv);
+  run_command ("mode recovery");
+  run_command ("unplug");
+  events = ub_vphone_watcher_finish (watcher);
+  expected = g_strdup_printf ("left 05ac:%04x\narrived 05ac:1281\nleft 05ac:1281\nok\n", dfu_pid);
+  g_assert_cmpstr (events, ==, expected);
+  run_command ("plug");
+}
+
+/* libimobiledevice's events: the phone is on usbmuxd in normal mode only. */
+static void
+test_usbmux_events (void)
+{
+  const char *argv[] = { muxwatch, "1000", NULL };
+  g_autofree char *udid = state_value ("udid");
+  g_autofree char *expected = g_strdup_printf ("add %s\nremove %s\nok\n", udid, udid);
+  g_autofree char *events = NULL;
+  UbVphoneWatcher *watcher;
+
+  start_in ("recovery");
+  watcher = ub_vphone_watcher_start (argv);
+  run_command ("mode normal");
+  ub_vphone_phone_sleep (2);
+  run_command ("mode dfu");
+  events = ub_vphone_watcher_finish (watcher);
+  g_assert_cmpstr (events, ==, expected);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -384,6 +424,7 @@ main (int    argc,
   product_type = state_value ("model");
   model = g_object_ref (ub_model_db_lookup_product_type (db, product_type));
   usbtool = g_test_build_filename (G_TEST_BUILT, "vphone-usbtool", NULL);
+  muxwatch = g_test_build_filename (G_TEST_BUILT, "vphone-muxwatch", NULL);
   g_test_message ("Simulating %s", product_type);
 
   g_test_add_func ("/vphone/tools/irecovery-dfu", test_irecovery_dfu);
@@ -395,9 +436,12 @@ main (int    argc,
   g_test_add_func ("/vphone/tools/enter-recovery", test_enter_recovery);
   g_test_add_func ("/vphone/tools/dfu-upload", test_dfu_upload);
   g_test_add_func ("/vphone/tools/dfu-bad-crc", test_dfu_bad_crc);
+  g_test_add_func ("/vphone/tools/usb-hotplug", test_usb_hotplug);
+  g_test_add_func ("/vphone/tools/usbmux-events", test_usbmux_events);
   status = g_test_run ();
   g_clear_object (&phone);
   g_clear_object (&model);
   g_free (usbtool);
+  g_free (muxwatch);
   return status;
 }

@@ -30,6 +30,63 @@ typedef struct
   gboolean     timed_out;
 } RunState;
 
+struct _UbVphoneWatcher
+{
+  GSubprocess      *process;
+  GDataInputStream *output;
+};
+
+/**
+ * ub_vphone_watcher_start:
+ * @argv: a tool that prints "watching" once it listens, then events
+ *
+ * Returns: (transfer full): the watcher, listening
+ */
+UbVphoneWatcher *
+ub_vphone_watcher_start (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  UbVphoneWatcher *watcher = g_new0 (UbVphoneWatcher, 1);
+
+  watcher->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  watcher->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (watcher->process));
+  line = g_data_input_stream_read_line_utf8 (watcher->output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "watching");
+  return watcher;
+}
+
+/**
+ * ub_vphone_watcher_finish:
+ *
+ * Waits for the watcher to end (it has a time limit of its own).
+ *
+ * Returns: (transfer full): what it printed after "watching"
+ */
+char *
+ub_vphone_watcher_finish (UbVphoneWatcher *watcher)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  char *line;
+
+  while ((line = g_data_input_stream_read_line_utf8 (watcher->output, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (out, "%s\n", line);
+      g_free (line);
+    }
+  g_assert_no_error (error);
+  g_subprocess_wait (watcher->process, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("Watched:\n%s", out->str);
+  g_object_unref (watcher->output);
+  g_object_unref (watcher->process);
+  g_free (watcher);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 void
 ub_vphone_run_free (UbVphoneRun *run)
 {

@@ -27,6 +27,15 @@ typedef struct
   double    wall_seconds;
 } UbVphoneRun;
 
+/**
+ * UbVphoneWatcher:
+ *
+ * A tool that prints events ("vphone-usbtool watch", "vphone-muxwatch").
+ */
+typedef struct _UbVphoneWatcher UbVphoneWatcher;
+
+UbVphoneWatcher *ub_vphone_watcher_start  (const char * const *argv);
+char            *ub_vphone_watcher_finish (UbVphoneWatcher    *watcher);
 UbVphoneRun *ub_vphone_run_tool             (const char * const *argv,
                                              double              timeout_seconds);
 void         ub_vphone_run_free             (UbVphoneRun        *run);

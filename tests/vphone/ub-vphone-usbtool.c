@@ -4,11 +4,13 @@
  *   vphone-usbtool [--timeout MS] [--bad-crc] dfu-send FILE
  *   vphone-usbtool [--timeout MS] dfu-status
  *   vphone-usbtool [--timeout MS] command "setenv auto-boot true"
+ *   vphone-usbtool watch MS
  *
  * It speaks DFU and iBoot as restore-protocol.md §3 describes, with plain
  * libusb, and prints one result line: "ok …" or "error <LIBUSB_ERROR_…> at
  * <step>" (exit status 1). The tests use it to see what a libusb host sees
- * when the phone stalls, hangs or goes away.
+ * when the phone stalls, hangs or goes away; `watch` prints libusb hotplug
+ * events ("arrived 05ac:1227", "left 05ac:1227") for MS milliseconds.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -235,6 +237,46 @@ recovery_command (libusb_device_handle *handle,
   return 0;
 }
 
+static int LIBUSB_CALL
+on_hotplug (libusb_context        *ctx,
+            libusb_device         *device,
+            libusb_hotplug_event   event,
+            void                  *user_data)
+{
+  struct libusb_device_descriptor desc;
+
+  libusb_get_device_descriptor (device, &desc);
+  printf ("%s %04x:%04x\n", event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? "arrived" : "left",
+          desc.idVendor, desc.idProduct);
+  return 0;
+}
+
+static int
+watch (libusb_context *ctx,
+       const char     *ms)
+{
+  gint64 end = g_get_monotonic_time () + g_ascii_strtoll (ms, NULL, 10) * 1000;
+  libusb_hotplug_callback_handle callback;
+  int r;
+
+  r = libusb_hotplug_register_callback (ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+                                        LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT, 0,
+                                        APPLE_VENDOR_ID, LIBUSB_HOTPLUG_MATCH_ANY,
+                                        LIBUSB_HOTPLUG_MATCH_ANY, on_hotplug, NULL, &callback);
+  if (r < 0)
+    return fail (r, "hotplug");
+  printf ("watching\n");
+  while (g_get_monotonic_time () < end)
+    {
+      struct timeval tv = { 0, 100 * 1000 };
+
+      libusb_handle_events_timeout_completed (ctx, &tv, NULL);
+    }
+  libusb_hotplug_deregister_callback (ctx, callback);
+  printf ("ok\n");
+  return 0;
+}
+
 static int
 run (libusb_context *ctx,
      char          **args)
@@ -244,6 +286,8 @@ run (libusb_context *ctx,
 
   if (g_str_equal (args[0], "list"))
     return list_devices (ctx);
+  if (g_str_equal (args[0], "watch") && args[1] != NULL)
+    return watch (ctx, args[1]);
   r = open_phone (ctx, &handle);
   if (r < 0)
     {
@@ -268,7 +312,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("list|dfu-send FILE|dfu-status|command CMD");
+  g_autoptr(GOptionContext) context = g_option_context_new ("list|dfu-send FILE|dfu-status|command CMD|watch MS");
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout, "USB timeout (default 2000)", "MS" },
