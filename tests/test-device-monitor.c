@@ -160,6 +160,132 @@ test_usbmuxd_vanishes (void)
   g_assert_nonnull (ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_DFU, WAIT_MS));
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} SendResult;
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  SendResult *r = data;
+
+  r->ok = ub_recovery_send_commands_finish (result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+send_commands (UbDevice            *device,
+               const char * const  *commands,
+               GError             **error)
+{
+  SendResult r = { FALSE, FALSE, NULL };
+
+  ub_recovery_send_commands_async (device, commands, NULL, on_sent, &r);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+  return r.ok;
+}
+
+static char *
+phone_env (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strdup_printf ("env %s", name);
+  char *value = ub_vphone_client_command (phone, command, 5, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+/* Our own iBoot commands: the environment changes, and reboot restarts the phone */
+static void
+test_recovery_commands (void)
+{
+  static const char * const prepare[] = { "setenv auto-boot false", "saveenv", NULL };
+  static const char * const leave[] = { "setenv auto-boot true", "saveenv", "reboot", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  UbDevice *device;
+
+  ub_test_recorder_clear (recorder);
+  ub_test_vphone_run (phone, "mode recovery");
+  device = ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_RECOVERY, WAIT_MS);
+  g_assert_nonnull (device);
+  g_assert_true (send_commands (device, prepare, &error));
+  g_assert_no_error (error);
+  value = phone_env ("auto-boot");
+  g_assert_cmpstr (value, ==, "false");
+
+  ub_test_recorder_clear (recorder);
+  g_assert_true (send_commands (device, leave, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (ub_test_recorder_wait (recorder, "removed", UB_DEVICE_MODE_RECOVERY, WAIT_MS));
+  g_assert_nonnull (ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_NORMAL, 20000));
+}
+
+/* A stalled or broken transfer is a clear error at once, not a hang */
+static void
+test_recovery_faults (void)
+{
+  static const char * const commands[] = { "setenv auto-boot true", "saveenv", NULL };
+  const char *faults[] = { "fault stall", "fault eproto" };
+  UbDevice *device;
+  g_autoptr(UbDevice) gone = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ub_test_recorder_clear (recorder);
+  ub_test_vphone_run (phone, "mode recovery");
+  device = ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_RECOVERY, WAIT_MS);
+  g_assert_nonnull (device);
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      ub_test_vphone_run (phone, faults[i]);
+      g_assert_false (send_commands (device, commands, &error));
+      g_assert_error (error, UB_ERROR, UB_ERROR_PROTOCOL);
+      g_test_message ("%s → %s", faults[i], error->message);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+      g_clear_error (&error);
+    }
+
+  /* The phone left: the old snapshot no longer reaches anything */
+  gone = g_object_ref (device);
+  ub_test_vphone_run (phone, "mode dfu");
+  g_assert_nonnull (ub_test_recorder_wait (recorder, "removed", UB_DEVICE_MODE_RECOVERY, WAIT_MS));
+  g_assert_false (send_commands (gone, commands, &error));
+  g_assert_nonnull (error);
+  g_test_message ("stale snapshot → %s", error->message);
+}
+
+/* The phone comes back in another mode than its reboot should give: the
+ * monitor reports what it is, not what was expected */
+static void
+test_wrong_mode (void)
+{
+  static const char * const reboot[] = { "setenv auto-boot true", "saveenv", "reboot", NULL };
+  g_autoptr(GError) error = NULL;
+  UbDevice *device;
+
+  ub_test_recorder_clear (recorder);
+  ub_test_vphone_run (phone, "mode recovery");
+  device = ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_RECOVERY, WAIT_MS);
+  g_assert_nonnull (device);
+  ub_test_vphone_run (phone, "fault wrong-mode dfu");
+  ub_test_recorder_clear (recorder);
+  g_assert_true (send_commands (device, reboot, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_DFU, 20000));
+  g_assert_null (ub_test_recorder_wait (recorder, "added", UB_DEVICE_MODE_NORMAL, 10));
+}
+
 static void
 test_stop_restart (void)
 {
@@ -192,6 +318,9 @@ main (int   argc,
   g_test_add_func ("/unbrick/device-monitor/unresponsive", test_unresponsive);
   g_test_add_func ("/unbrick/device-monitor/lockdownd-silent", test_lockdownd_silent);
   g_test_add_func ("/unbrick/device-monitor/usbmuxd-vanishes", test_usbmuxd_vanishes);
+  g_test_add_func ("/unbrick/device-monitor/recovery-commands", test_recovery_commands);
+  g_test_add_func ("/unbrick/device-monitor/recovery-faults", test_recovery_faults);
+  g_test_add_func ("/unbrick/device-monitor/wrong-mode", test_wrong_mode);
   g_test_add_func ("/unbrick/device-monitor/stop-restart", test_stop_restart);
   ret = g_test_run ();
 
