@@ -443,6 +443,77 @@ test_cable (void)
   assert_state ("pid", "0x1227");
 }
 
+static gpointer
+wait_for_dfu (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  return GINT_TO_POINTER (ub_vphone_client_wait (data, "mode", "dfu", 5, &error));
+}
+
+/* A client waiting holds only itself: another one goes on meanwhile. */
+static void
+test_two_clients (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbVphoneClient) other = NULL;
+  GThread *thread;
+
+  start_in ("normal");
+  other = ub_vphone_client_new (NULL, &error);
+  g_assert_no_error (error);
+  thread = g_thread_new ("wait", wait_for_dfu, other);
+  g_usleep (100 * 1000);
+  assert_state ("mode", "normal");
+  run_command ("mode dfu");
+  g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
+}
+
+/* --timing: the family-independent edges of the model instead of the
+ * family's sequences. */
+static gboolean
+take_timing_flag (int   *argc,
+                  char **argv)
+{
+  for (int i = 1; i < *argc; i++)
+    {
+      if (g_str_equal (argv[i], "--timing"))
+        {
+          memmove (argv + i, argv + i + 1, (*argc - i) * sizeof (char *));
+          (*argc)--;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+add_tests (gboolean timing)
+{
+  if (!timing)
+    {
+      g_test_add_func ("/vphone/sequences/force-restart", test_force_restart);
+      g_test_add_func ("/vphone/sequences/recovery", test_recovery);
+      g_test_add_func ("/vphone/sequences/dfu", test_dfu);
+      g_test_add_func ("/vphone/sequences/dfu-from-recovery", test_dfu_from_recovery);
+      g_test_add_func ("/vphone/sequences/dfu-assisted", test_dfu_assisted);
+      g_test_add_func ("/vphone/buttons/released-too-early", test_released_too_early);
+      /* The assisted sequence covers the host's reboot where there is one. */
+      if (ub_sequence_book_lookup (book, UB_SEQUENCE_DFU_ASSISTED, model) == NULL)
+        g_test_add_func ("/vphone/buttons/host-reboot", test_host_reboot);
+      return;
+    }
+  g_assert_cmpint (ub_model_get_family (model), ==, UB_BUTTON_FAMILY_MODERN);
+  g_test_add_func ("/vphone/timing/power-released-alone", test_power_released_alone);
+  g_test_add_func ("/vphone/timing/power-alone", test_power_alone);
+  g_test_add_func ("/vphone/timing/slow-tap", test_slow_tap);
+  g_test_add_func ("/vphone/timing/power-on", test_power_on);
+  g_test_add_func ("/vphone/timing/leave-dfu", test_leave_dfu);
+  g_test_add_func ("/vphone/timing/recovery-loop", test_recovery_loop);
+  g_test_add_func ("/vphone/timing/cable", test_cable);
+  g_test_add_func ("/vphone/timing/two-clients", test_two_clients);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -453,18 +524,7 @@ main (int    argc,
   gboolean timing = FALSE;
   int status;
 
-  /* --timing: the family-independent edges of the model instead of the
-   * family's sequences. */
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--timing"))
-        {
-          timing = TRUE;
-          memmove (argv + i, argv + i + 1, (argc - i) * sizeof (char *));
-          argc--;
-          break;
-        }
-    }
+  timing = take_timing_flag (&argc, argv);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   phone = ub_vphone_client_new (NULL, &error);
   g_assert_no_error (error);
@@ -477,29 +537,7 @@ main (int    argc,
   g_test_message ("Simulating %s, family %s", product_type,
                   ub_button_family_to_string (ub_model_get_family (model)));
 
-  if (!timing)
-    {
-      g_test_add_func ("/vphone/sequences/force-restart", test_force_restart);
-      g_test_add_func ("/vphone/sequences/recovery", test_recovery);
-      g_test_add_func ("/vphone/sequences/dfu", test_dfu);
-      g_test_add_func ("/vphone/sequences/dfu-from-recovery", test_dfu_from_recovery);
-      g_test_add_func ("/vphone/sequences/dfu-assisted", test_dfu_assisted);
-      g_test_add_func ("/vphone/buttons/released-too-early", test_released_too_early);
-      /* The assisted sequence covers the host's reboot where there is one. */
-      if (ub_sequence_book_lookup (book, UB_SEQUENCE_DFU_ASSISTED, model) == NULL)
-        g_test_add_func ("/vphone/buttons/host-reboot", test_host_reboot);
-    }
-  else
-    {
-      g_assert_cmpint (ub_model_get_family (model), ==, UB_BUTTON_FAMILY_MODERN);
-      g_test_add_func ("/vphone/timing/power-released-alone", test_power_released_alone);
-      g_test_add_func ("/vphone/timing/power-alone", test_power_alone);
-      g_test_add_func ("/vphone/timing/slow-tap", test_slow_tap);
-      g_test_add_func ("/vphone/timing/power-on", test_power_on);
-      g_test_add_func ("/vphone/timing/leave-dfu", test_leave_dfu);
-      g_test_add_func ("/vphone/timing/recovery-loop", test_recovery_loop);
-      g_test_add_func ("/vphone/timing/cable", test_cable);
-    }
+  add_tests (timing);
   status = g_test_run ();
   release_all ();
   g_clear_object (&phone);

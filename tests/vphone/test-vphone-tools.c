@@ -369,6 +369,69 @@ test_dfu_bad_crc (void)
   g_unlink (path);
 }
 
+static char *
+usb_command (const char *command)
+{
+  const char *argv[] = { usbtool, "command", command, NULL };
+  g_autoptr(UbVphoneRun) run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_prefix (run->out, "ok"));
+  return g_strstrip (g_strdup (run->out + 2));
+}
+
+/* setenv and getenv; saveenv keeps a variable across a reboot, setenv alone
+ * does not. */
+static void
+test_recovery_env (void)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *lost = NULL;
+  g_autofree char *env = NULL;
+
+  start_in ("recovery");
+  g_free (usb_command ("setenv boot-args -v"));
+  before = usb_command ("getenv boot-args");
+  g_assert_cmpstr (before, ==, "-v");
+  g_free (usb_command ("saveenv"));
+  g_free (usb_command ("setenv auto-boot false"));
+  g_free (usb_command ("setenv vphone-test unsaved"));
+  env = state_value ("auto-boot");
+  g_assert_cmpstr (env, ==, "false");
+  g_free (usb_command ("reboot"));
+  wait_for ("mode", "normal", 5);
+  run_command ("mode recovery");
+  saved = usb_command ("getenv boot-args");
+  g_assert_cmpstr (saved, ==, "-v");
+  lost = usb_command ("getenv vphone-test");
+  g_assert_cmpstr (lost, ==, "");
+  g_assert_true (ub_vphone_record_has ("recovery command \"getenv boot-args\""));
+}
+
+/* An upload (irecovery -f in recovery: 0x41/0, then bulk on 0x04), then
+ * `go`: the uploaded stage starts and the phone comes back. */
+static void
+test_recovery_upload (void)
+{
+  g_autofree char *sha256 = NULL;
+  g_autofree char *path = write_image (70000, &sha256);
+  const char *argv[] = { "irecovery", "-f", path, NULL };
+  g_autoptr(UbVphoneRun) run = NULL;
+  g_autofree char *line = g_strdup_printf ("recovery upload 70000 bytes sha256 %s", sha256);
+
+  start_in ("recovery");
+  run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (ub_vphone_record_has ("usb ctrl 41 00 0000 0000 0"));
+  g_assert_true (ub_vphone_record_has ("usb bulk 04 32768"));
+  g_assert_true (ub_vphone_record_has (line));
+  g_free (usb_command ("go"));
+  wait_for ("mode", "resetting", 5);
+  wait_for ("mode", "recovery", 5);
+  g_unlink (path);
+}
+
 /* libusb hotplug (what the app's device monitor uses) sees every change. */
 static void
 test_usb_hotplug (void)
@@ -436,6 +499,8 @@ main (int    argc,
   g_test_add_func ("/vphone/tools/enter-recovery", test_enter_recovery);
   g_test_add_func ("/vphone/tools/dfu-upload", test_dfu_upload);
   g_test_add_func ("/vphone/tools/dfu-bad-crc", test_dfu_bad_crc);
+  g_test_add_func ("/vphone/tools/recovery-env", test_recovery_env);
+  g_test_add_func ("/vphone/tools/recovery-upload", test_recovery_upload);
   g_test_add_func ("/vphone/tools/usb-hotplug", test_usb_hotplug);
   g_test_add_func ("/vphone/tools/usbmux-events", test_usbmux_events);
   status = g_test_run ();

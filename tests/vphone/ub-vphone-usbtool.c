@@ -231,9 +231,21 @@ recovery_command (libusb_device_handle *handle,
   int r = libusb_control_transfer (handle, 0x40, 0, 0, 0, (unsigned char *) command,
                                    strlen (command) + 1, opt_timeout);
 
+  char value[256] = "";
+
   if (r < 0)
     return fail (r, "command");
-  printf ("ok\n");
+  if (!g_str_has_prefix (command, "getenv "))
+    {
+      printf ("ok\n");
+      return 0;
+    }
+  /* iBoot answers getenv on the next vendor IN request. */
+  r = libusb_control_transfer (handle, 0xc0, 0, 0, 0, (unsigned char *) value, sizeof (value) - 1,
+                               opt_timeout);
+  if (r < 0)
+    return fail (r, "getenv");
+  printf ("ok %s\n", value);
   return 0;
 }
 
