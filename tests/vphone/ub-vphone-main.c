@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ parse_options (int               *argc,
                UbVphoneOptions   *options,
                GError           **error)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("-- COMMAND [ARGS…]");
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   char *end = NULL;
 
   g_option_context_set_summary (context, "Run COMMAND against a virtual iPhone.");
@@ -179,6 +180,7 @@ main (int    argc,
   int status;
 
   ensure_preload (argc, argv);
+  setlocale (LC_ALL, "");
   /* stdout belongs to the command (a test's TAP stream, say). */
   g_log_writer_default_set_use_stderr (TRUE);
   if (!parse_options (&argc, &argv, &options, &error))
