@@ -250,7 +250,9 @@ ub_vphone_descriptors_new_for_phone (UbVphoneIdentity *identity,
       add_string (self, kind == UB_DEVICE_KIND_IPOD ? "iPod"
                         : ub_vphone_identity_get_device_class (identity));
       add_string (self, ub_vphone_identity_get_usb_serial (identity));
-      self->i_manufacturer = 1, self->i_product = 2, self->i_serial = 3;
+      self->i_manufacturer = 1;
+      self->i_product = 2;
+      self->i_serial = 3;
     }
   else
     {
@@ -264,7 +266,9 @@ ub_vphone_descriptors_new_for_phone (UbVphoneIdentity *identity,
       add_string (self, mode == UB_VPHONE_USB_DFU ? "Apple Mobile Device (DFU Mode)"
                                                   : "Apple Mobile Device (Recovery Mode)");
       add_string (self, serial);
-      self->i_manufacturer = 2, self->i_product = 3, self->i_serial = 4;
+      self->i_manufacturer = 2;
+      self->i_product = 3;
+      self->i_serial = 4;
     }
   put_device (self, array);
   put_interfaces (array, mode);
@@ -290,7 +294,9 @@ ub_vphone_descriptors_new_foreign (void)
   add_string (self, "SanDisk");
   add_string (self, "Ultra");
   add_string (self, "4C530001230101118192");
-  self->i_manufacturer = 1, self->i_product = 2, self->i_serial = 3;
+  self->i_manufacturer = 1;
+  self->i_product = 2;
+  self->i_serial = 3;
   put_device (self, array);
   put_config (array, 1);
   put_interface (array, 0, 0, 2, 0x08, 0x06, 0x50);   /* mass storage, SCSI, bulk-only */

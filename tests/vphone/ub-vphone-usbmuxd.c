@@ -584,11 +584,13 @@ ub_vphone_usbmuxd_get_attached (UbVphoneUsbmuxd *self)
 const char *
 ub_vphone_usbmuxd_get_host_id (UbVphoneUsbmuxd *self)
 {
+  g_return_val_if_fail (UB_IS_VPHONE_USBMUXD (self), NULL);
   return HOST_ID;
 }
 
 const char *
 ub_vphone_usbmuxd_get_system_buid (UbVphoneUsbmuxd *self)
 {
+  g_return_val_if_fail (UB_IS_VPHONE_USBMUXD (self), NULL);
   return SYSTEM_BUID;
 }
