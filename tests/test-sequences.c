@@ -44,6 +44,8 @@ test_research_timings (void)
   g_assert_cmpint (ub_step_get_cue_seconds (ub_sequence_get_step (seq, 3)), ==, 0);
   g_assert_true (ub_step_get_detect (ub_sequence_get_step (seq, 5)));
   g_assert_cmpuint (ub_sequence_get_target (seq), ==, UB_TARGET_DFU);
+  get_seconds (seq, TRUE, s);
+  g_assert_cmpuint (s[3], ==, 8);     /* from recovery the reset comes sooner */
 
   seq = ub_sequence_book_lookup (book, UB_SEQUENCE_DFU, seven);
   get_seconds (seq, FALSE, s);

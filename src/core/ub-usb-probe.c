@@ -85,7 +85,7 @@ read_string (libusb_device_handle *handle,
              guint8                index,
              int                  *status)
 {
-  unsigned char buf[256];
+  unsigned char buf[255];
   int len;
 
   if (index == 0)
@@ -93,9 +93,11 @@ read_string (libusb_device_handle *handle,
       *status = LIBUSB_ERROR_NOT_FOUND;
       return NULL;
     }
-  /* libusb_get_string_descriptor_ascii() uses a fixed 1 s timeout; read the
-   * raw UTF-16 descriptor ourselves to keep our own bound. */
-  len = libusb_get_string_descriptor (handle, index, 0x0409, buf, sizeof buf);
+  /* GET_DESCRIPTOR(STRING) ourselves, in US English, with our own bound on
+   * the wait (libusb's string helpers hard-code theirs). */
+  len = libusb_control_transfer (handle, LIBUSB_ENDPOINT_IN, LIBUSB_REQUEST_GET_DESCRIPTOR,
+                                 (LIBUSB_DT_STRING << 8) | index, 0x0409, buf, sizeof buf,
+                                 UB_USB_STRING_TIMEOUT_MS);
   if (len < 0)
     {
       *status = len;
