@@ -11,6 +11,7 @@
  * A phone running iOS shows up twice (its USB device and its usbmuxd entry);
  * the list shows it once, as the richer usbmuxd entry, while the signals
  * report every arrival as it happens, so a waiting guide reacts to the first.
+ * The usbmuxd side lives in ub-device-monitor-mux.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,28 +19,12 @@
 
 #include "config.h"
 
-#include <libimobiledevice/libimobiledevice.h>
 #include <string.h>
 
-#include "ub-device-monitor.h"
-#include "ub-lockdown.h"
+#include "ub-device-monitor-private.h"
 #include "ub-usb-probe.h"
 #include "ub-usb-watcher.h"
 
-struct _UbDeviceMonitor
-{
-  GObject        parent_instance;
-
-  UbModelDb     *db;
-  GMainContext  *context;
-  UbUsbWatcher  *usb;
-  gboolean       mux_subscribed;
-  GHashTable    *usb_devices;     /* id → UbDevice */
-  GHashTable    *mux_devices;     /* udid → UbDevice */
-  GHashTable    *queries;         /* udid → GCancellable of its lockdown query */
-  GListStore    *devices;         /* what the UI shows */
-  gboolean       enumerated;
-};
 
 G_DEFINE_FINAL_TYPE (UbDeviceMonitor, ub_device_monitor, G_TYPE_OBJECT)
 
@@ -51,29 +36,20 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  DEVICE_ADDED,
-  DEVICE_REMOVED,
-  DEVICE_CHANGED,
-  N_SIGNALS
-};
+static guint signals[UB_MONITOR_N_SIGNALS];
 
-static guint signals[N_SIGNALS];
 
-/* libimobiledevice 1.3.0 keeps a single event subscriber per process. */
-static UbDeviceMonitor *mux_owner;
-G_LOCK_DEFINE_STATIC (mux_owner);
 
-typedef struct
+void
+_ub_device_monitor_emit (UbDeviceMonitor *self,
+                         UbMonitorSignal  signal,
+                         UbDevice        *device)
 {
-  GWeakRef  monitor;
-  UbDevice *device;
-  char     *id;
-  gboolean  added;
-} Event;
+  g_signal_emit (self, signals[signal], 0, device);
+}
 
-static void
-event_free (Event *event)
+void
+_ub_device_monitor_event_free (UbMonitorEvent *event)
 {
   g_weak_ref_clear (&event->monitor);
   g_clear_object (&event->device);
@@ -140,10 +116,10 @@ ub_device_monitor_class_init (UbDeviceMonitorClass *klass)
    *
    * A device arrived, on USB or through usbmuxd.
    */
-  signals[DEVICE_ADDED] =
+  signals[UB_MONITOR_DEVICE_ADDED] =
     g_signal_new ("device-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, UB_TYPE_DEVICE);
-  signals[DEVICE_REMOVED] =
+  signals[UB_MONITOR_DEVICE_REMOVED] =
     g_signal_new ("device-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, UB_TYPE_DEVICE);
   /**
@@ -152,7 +128,7 @@ ub_device_monitor_class_init (UbDeviceMonitorClass *klass)
    *
    * More is known about a device (lockdownd answered, or failed to).
    */
-  signals[DEVICE_CHANGED] =
+  signals[UB_MONITOR_DEVICE_CHANGED] =
     g_signal_new ("device-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, UB_TYPE_DEVICE);
 }
@@ -224,8 +200,8 @@ compare_ids (gconstpointer a,
   return g_strcmp0 (ub_device_get_id (*(UbDevice **)a), ub_device_get_id (*(UbDevice **)b));
 }
 
-static void
-rebuild_list (UbDeviceMonitor *self)
+void
+_ub_device_monitor_rebuild (UbDeviceMonitor *self)
 {
   g_autoptr(GPtrArray) visible = g_ptr_array_new ();
   GHashTableIter iter;
@@ -244,9 +220,9 @@ rebuild_list (UbDeviceMonitor *self)
                        visible->pdata, visible->len);
 }
 
-static void
-log_device (const char *what,
-            UbDevice   *device)
+void
+_ub_device_monitor_log (const char *what,
+                        UbDevice   *device)
 {
   g_autofree char *ecid = ub_device_dup_ecid_string (device);
   UbModel *model = ub_device_get_model (device);
@@ -264,7 +240,7 @@ log_device (const char *what,
 static gboolean
 usb_event_cb (gpointer data)
 {
-  Event *event = data;
+  UbMonitorEvent *event = data;
   g_autoptr(UbDeviceMonitor) self = g_weak_ref_get (&event->monitor);
   g_autoptr(UbDevice) old = NULL;
   g_autofree char *old_key = NULL;
@@ -275,28 +251,28 @@ usb_event_cb (gpointer data)
   if (event->added)
     {
       g_hash_table_replace (self->usb_devices, g_strdup (event->id), g_object_ref (event->device));
-      log_device ("Added", event->device);
-      rebuild_list (self);
-      g_signal_emit (self, signals[DEVICE_ADDED], 0, event->device);
+      _ub_device_monitor_log ("Added", event->device);
+      _ub_device_monitor_rebuild (self);
+      g_signal_emit (self, signals[UB_MONITOR_DEVICE_ADDED], 0, event->device);
     }
   else if (g_hash_table_steal_extended (self->usb_devices, event->id,
                                         (gpointer *)&old_key, (gpointer *)&old))
     {
-      log_device ("Removed", old);
-      rebuild_list (self);
-      g_signal_emit (self, signals[DEVICE_REMOVED], 0, old);
+      _ub_device_monitor_log ("Removed", old);
+      _ub_device_monitor_rebuild (self);
+      g_signal_emit (self, signals[UB_MONITOR_DEVICE_REMOVED], 0, old);
     }
   return G_SOURCE_REMOVE;
 }
 
-static void
-post_event (UbDeviceMonitor *self,
-            UbDevice        *device,
-            const char      *id,
-            gboolean         added,
-            GSourceFunc      func)
+void
+_ub_device_monitor_post (UbDeviceMonitor *self,
+                         UbDevice        *device,
+                         const char      *id,
+                         gboolean         added,
+                         GSourceFunc      func)
 {
-  Event *event = g_new0 (Event, 1);
+  UbMonitorEvent *event = g_new0 (UbMonitorEvent, 1);
   GSource *source;
 
   g_weak_ref_init (&event->monitor, self);
@@ -308,7 +284,7 @@ post_event (UbDeviceMonitor *self,
    * worker thread, whenever no thread owns the context at that moment. */
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, event, (GDestroyNotify)event_free);
+  g_source_set_callback (source, func, event, (GDestroyNotify)_ub_device_monitor_event_free);
   g_source_set_static_name (source, "[ub-device-monitor] event");
   g_source_attach (source, self->context);
   g_source_unref (source);
@@ -318,20 +294,20 @@ static void
 on_usb_added (UbDevice *device,
               gpointer  user_data)
 {
-  post_event (user_data, device, ub_device_get_id (device), TRUE, usb_event_cb);
+  _ub_device_monitor_post (user_data, device, ub_device_get_id (device), TRUE, usb_event_cb);
 }
 
 static void
 on_usb_removed (const char *id,
                 gpointer    user_data)
 {
-  post_event (user_data, NULL, id, FALSE, usb_event_cb);
+  _ub_device_monitor_post (user_data, NULL, id, FALSE, usb_event_cb);
 }
 
 static gboolean
 usb_enumerated_cb (gpointer data)
 {
-  Event *event = data;
+  UbMonitorEvent *event = data;
   g_autoptr(UbDeviceMonitor) self = g_weak_ref_get (&event->monitor);
 
   if (self == NULL || self->usb == NULL || self->enumerated)
@@ -345,152 +321,7 @@ usb_enumerated_cb (gpointer data)
 static void
 on_usb_enumerated (gpointer user_data)
 {
-  post_event (user_data, NULL, NULL, FALSE, usb_enumerated_cb);
-}
-
-/* ---- usbmuxd (on the main thread, from libimobiledevice's thread) ---- */
-
-static void
-query_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Event *event = user_data;
-  g_autoptr(UbDeviceMonitor) self = g_weak_ref_get (&event->monitor);
-  g_autoptr(UbLockdownFacts) facts = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UbDevice) updated = NULL;
-  UbDevice *current;
-
-  facts = ub_lockdown_query_facts_finish (result, &error);
-  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    goto out;
-  current = g_hash_table_lookup (self->mux_devices, event->id);
-  if (current == NULL)
-    goto out;
-  g_hash_table_remove (self->queries, event->id);
-
-  updated = ub_device_copy (current);
-  if (facts != NULL)
-    {
-      _ub_device_set_normal_info (updated, facts->product_type, facts->product_version,
-                                  facts->build_version, facts->device_name, facts->ecid);
-      if (facts->product_type != NULL)
-        _ub_device_set_model (updated, ub_model_db_lookup_product_type (self->db, facts->product_type));
-    }
-  else
-    _ub_device_set_error (updated, error);
-
-  g_hash_table_replace (self->mux_devices, g_strdup (event->id), g_object_ref (updated));
-  log_device ("Changed", updated);
-  rebuild_list (self);
-  g_signal_emit (self, signals[DEVICE_CHANGED], 0, updated);
-
-out:
-  event_free (event);
-}
-
-static void
-start_query (UbDeviceMonitor *self,
-             const char      *udid)
-{
-  GCancellable *cancellable = g_cancellable_new ();
-  Event *event = g_new0 (Event, 1);
-
-  g_weak_ref_init (&event->monitor, self);
-  event->id = g_strdup (udid);
-  g_hash_table_replace (self->queries, g_strdup (udid), cancellable);
-  ub_lockdown_query_facts_async (udid, cancellable, query_done_cb, event);
-}
-
-static gboolean
-mux_event_cb (gpointer data)
-{
-  Event *event = data;
-  g_autoptr(UbDeviceMonitor) self = g_weak_ref_get (&event->monitor);
-  g_autoptr(UbDevice) old = NULL;
-  g_autofree char *old_key = NULL;
-  GCancellable *query;
-
-  if (self == NULL || !self->mux_subscribed)
-    return G_SOURCE_REMOVE;
-
-  if ((query = g_hash_table_lookup (self->queries, event->id)) != NULL)
-    {
-      g_cancellable_cancel (query);
-      g_hash_table_remove (self->queries, event->id);
-    }
-
-  if (event->added)
-    {
-      g_autoptr(UbDevice) device = ub_device_new_usbmux (event->id, UB_DEVICE_MODE_NORMAL);
-      guint cpid;
-      guint64 ecid;
-
-      if (ub_usb_parse_udid (event->id, &cpid, &ecid))
-        _ub_device_set_normal_info (device, NULL, NULL, NULL, NULL, ecid);
-      g_hash_table_replace (self->mux_devices, g_strdup (event->id), g_object_ref (device));
-      log_device ("Added", device);
-      rebuild_list (self);
-      g_signal_emit (self, signals[DEVICE_ADDED], 0, device);
-      start_query (self, event->id);
-    }
-  else if (g_hash_table_steal_extended (self->mux_devices, event->id,
-                                        (gpointer *)&old_key, (gpointer *)&old))
-    {
-      log_device ("Removed", old);
-      rebuild_list (self);
-      g_signal_emit (self, signals[DEVICE_REMOVED], 0, old);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs on libimobiledevice's event thread. */
-static void
-on_idevice_event (const idevice_event_t *ev,
-                  void                  *user_data)
-{
-  G_LOCK (mux_owner);
-  if (mux_owner != NULL && ev->conn_type == CONNECTION_USBMUXD && ev->udid != NULL &&
-      (ev->event == IDEVICE_DEVICE_ADD || ev->event == IDEVICE_DEVICE_REMOVE))
-    post_event (mux_owner, NULL, ev->udid, ev->event == IDEVICE_DEVICE_ADD, mux_event_cb);
-  G_UNLOCK (mux_owner);
-}
-
-static void
-subscribe_mux (UbDeviceMonitor *self)
-{
-  G_LOCK (mux_owner);
-  if (mux_owner != NULL)
-    {
-      G_UNLOCK (mux_owner);
-      g_warning ("Only one device monitor can watch usbmuxd at a time");
-      return;
-    }
-  mux_owner = self;
-  G_UNLOCK (mux_owner);
-
-  if (idevice_event_subscribe (on_idevice_event, NULL) != IDEVICE_E_SUCCESS)
-    {
-      g_debug ("usbmuxd events unavailable");
-      G_LOCK (mux_owner);
-      mux_owner = NULL;
-      G_UNLOCK (mux_owner);
-      return;
-    }
-  self->mux_subscribed = TRUE;
-}
-
-static void
-unsubscribe_mux (UbDeviceMonitor *self)
-{
-  if (!self->mux_subscribed)
-    return;
-  idevice_event_unsubscribe ();
-  G_LOCK (mux_owner);
-  mux_owner = NULL;
-  G_UNLOCK (mux_owner);
-  self->mux_subscribed = FALSE;
+  _ub_device_monitor_post (user_data, NULL, NULL, FALSE, usb_enumerated_cb);
 }
 
 /* ---- public ---- */
@@ -515,7 +346,7 @@ ub_device_monitor_start (UbDeviceMonitor  *self,
                                   self, error);
   if (self->usb == NULL)
     return FALSE;
-  subscribe_mux (self);
+  _ub_device_monitor_subscribe_mux (self);
   g_debug ("Device monitor started (usbmuxd events: %s)", self->mux_subscribed ? "yes" : "no");
   return TRUE;
 }
@@ -533,7 +364,7 @@ ub_device_monitor_stop (UbDeviceMonitor *self)
 
   g_return_if_fail (UB_IS_DEVICE_MONITOR (self));
 
-  unsubscribe_mux (self);
+  _ub_device_monitor_unsubscribe_mux (self);
   g_clear_pointer (&self->usb, ub_usb_watcher_free);
   if (self->queries != NULL)
     {

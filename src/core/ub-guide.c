@@ -13,7 +13,7 @@
 #include "config.h"
 
 #include "ub-enums.h"
-#include "ub-guide.h"
+#include "ub-guide-private.h"
 
 /* How long to keep watching USB after the last step, per target. A restart
  * has to boot iOS before usbmuxd sees the phone again. */
@@ -23,29 +23,6 @@ static const guint check_seconds[] = {
   [UB_TARGET_DFU] = 5,
 };
 
-struct _UbGuide
-{
-  GObject         parent_instance;
-
-  UbSequence     *sequence;
-  UbClock        *clock;
-  gboolean        from_recovery;
-  gboolean        has_expected_ecid;
-  guint64         expected_ecid;
-
-  UbGuideState    state;
-  int             step;
-  guint           remaining;
-  UbGuideFailure  failure;
-  UbDeviceMode    arrived_mode;
-
-  gint64          step_start;
-  gint64          step_length;
-  gint64          paused_at;
-  gint64          check_until;
-  gboolean        reboot_sent;
-  gboolean        left_since_start;
-};
 
 G_DEFINE_FINAL_TYPE (UbGuide, ub_guide, G_TYPE_OBJECT)
 
@@ -244,9 +221,9 @@ set_remaining (UbGuide *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REMAINING]);
 }
 
-static void
-finish (UbGuide        *self,
-        UbGuideFailure  failure)
+void
+_ub_guide_finish (UbGuide        *self,
+                  UbGuideFailure  failure)
 {
   g_object_freeze_notify (G_OBJECT (self));
   if (self->failure != failure)
@@ -356,7 +333,7 @@ ub_guide_tick (UbGuide *self)
   if (self->state == UB_GUIDE_CHECKING && now >= self->check_until)
     {
       g_debug ("Guide saw nothing after the last step");
-      finish (self, UB_GUIDE_FAILURE_NOT_SEEN);
+      _ub_guide_finish (self, UB_GUIDE_FAILURE_NOT_SEEN);
     }
 }
 
@@ -446,138 +423,13 @@ ub_guide_confirm_cue (UbGuide *self)
 }
 
 void
-ub_guide_device_left (UbGuide *self)
-{
-  g_return_if_fail (UB_IS_GUIDE (self));
-
-  if (ub_guide_is_active (self))
-    {
-      g_debug ("Guide: the phone left USB");
-      self->left_since_start = TRUE;
-    }
-}
-
-static gboolean
-is_target_mode (UbGuide      *self,
-                UbDeviceMode  mode)
-{
-  switch (ub_sequence_get_target (self->sequence))
-    {
-    case UB_TARGET_DFU:
-      return mode == UB_DEVICE_MODE_DFU || mode == UB_DEVICE_MODE_WTF;
-    case UB_TARGET_RECOVERY:
-      return mode == UB_DEVICE_MODE_RECOVERY;
-    case UB_TARGET_RESTART:
-      return self->left_since_start;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static UbGuideFailure
-failure_for_mode (UbDeviceMode mode)
-{
-  switch (mode)
-    {
-    case UB_DEVICE_MODE_RECOVERY:
-      return UB_GUIDE_FAILURE_RECOVERY;
-    case UB_DEVICE_MODE_NORMAL:
-      return UB_GUIDE_FAILURE_BOOTED;
-    case UB_DEVICE_MODE_DFU:
-    case UB_DEVICE_MODE_WTF:
-      return UB_GUIDE_FAILURE_DFU;
-    case UB_DEVICE_MODE_UNKNOWN:
-    case UB_DEVICE_MODE_RESTORE:
-    case UB_DEVICE_MODE_PORT_DFU:
-    default:
-      return UB_GUIDE_FAILURE_NONE;
-    }
-}
-
-static void
-set_arrived_mode (UbGuide      *self,
-                  UbDeviceMode  mode)
+_ub_guide_set_arrived_mode (UbGuide      *self,
+                            UbDeviceMode  mode)
 {
   if (self->arrived_mode == mode)
     return;
   self->arrived_mode = mode;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ARRIVED_MODE]);
-}
-
-/**
- * ub_guide_device_arrived:
- * @mode: the mode the phone arrived in
- * @has_ecid: whether @ecid is known
- *
- * A phone appeared on USB. The target mode ends the guide with success; a
- * wrong mode after the phone left (it reset during the sequence) ends it with
- * the matching #UbGuideFailure. Arrivals while the person only gets ready, or
- * of a phone that never left, are a late cable, not an attempt.
- */
-void
-ub_guide_device_arrived (UbGuide      *self,
-                         UbDeviceMode  mode,
-                         gboolean      has_ecid,
-                         guint64       ecid)
-{
-  UbGuideFailure failure;
-
-  g_return_if_fail (UB_IS_GUIDE (self));
-
-  if (!ub_guide_is_active (self))
-    return;
-  if (self->has_expected_ecid && has_ecid && ecid != self->expected_ecid)
-    {
-      g_debug ("Guide ignores another phone (ECID 0x%" G_GINT64_MODIFIER "X)", ecid);
-      return;
-    }
-
-  g_debug ("Guide: a phone arrived in mode “%s”", ub_device_mode_to_string (mode));
-  if (is_target_mode (self, mode))
-    {
-      set_arrived_mode (self, mode);
-      finish (self, UB_GUIDE_FAILURE_NONE);
-      return;
-    }
-
-  failure = failure_for_mode (mode);
-  if (failure == UB_GUIDE_FAILURE_NONE || !self->left_since_start ||
-      (self->step == 0 && self->state != UB_GUIDE_CHECKING))
-    return;
-  set_arrived_mode (self, mode);
-  finish (self, failure);
-}
-
-/**
- * ub_guide_report_restarted:
- * @restarted: what the person saw
- *
- * For a force restart of a phone that is not on USB, the person tells the
- * guide whether the Apple logo appeared.
- */
-void
-ub_guide_report_restarted (UbGuide  *self,
-                           gboolean  restarted)
-{
-  g_return_if_fail (UB_IS_GUIDE (self));
-  g_return_if_fail (ub_sequence_get_target (self->sequence) == UB_TARGET_RESTART);
-
-  if (ub_guide_is_active (self))
-    finish (self, restarted ? UB_GUIDE_FAILURE_NONE : UB_GUIDE_FAILURE_NOT_SEEN);
-}
-
-/**
- * ub_guide_is_active:
- *
- * Returns: %TRUE while running, paused or checking
- */
-gboolean
-ub_guide_is_active (UbGuide *self)
-{
-  g_return_val_if_fail (UB_IS_GUIDE (self), FALSE);
-
-  return self->state == UB_GUIDE_RUNNING || self->state == UB_GUIDE_PAUSED ||
-         self->state == UB_GUIDE_CHECKING;
 }
 
 UbSequence *
