@@ -45,22 +45,6 @@ button_name (UbButtons button)
     }
 }
 
-static void
-run_command (const char *format,
-             ...)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *reply = NULL;
-  va_list args;
-
-  va_start (args, format);
-  command = g_strdup_vprintf (format, args);
-  va_end (args);
-  reply = ub_vphone_client_command (phone, command, 10, &error);
-  g_assert_no_error (error);
-}
-
 /* Waits @phone_seconds of phone time (plus slack) for @key=@value. */
 static gboolean
 wait_phone (const char *key,
@@ -91,7 +75,7 @@ static void
 release_all (void)
 {
   for (UbButtons b = UB_BUTTON_POWER; b <= UB_BUTTON_VOLUME_DOWN; b <<= 1)
-    run_command ("release %s", button_name (b));
+    ub_vphone_assert_run (phone, "release %s", button_name (b));
 }
 
 /* A phone in @mode, nothing held, no faults, auto-boot=true. */
@@ -99,9 +83,9 @@ static void
 start_in (const char *mode)
 {
   release_all ();
-  run_command ("clear-faults");
-  run_command ("setenv auto-boot true");
-  run_command ("mode %s", mode);
+  ub_vphone_assert_run (phone, "clear-faults");
+  ub_vphone_assert_run (phone, "setenv auto-boot true");
+  ub_vphone_assert_run (phone, "mode %s", mode);
   assert_state ("mode", mode);
 }
 
@@ -122,9 +106,9 @@ hold_buttons (UbButtons *held,
   for (UbButtons b = UB_BUTTON_POWER; b <= UB_BUTTON_VOLUME_DOWN; b <<= 1)
     {
       if ((*held & b) && !(hold & b))
-        run_command ("release %s", button_name (b));
+        ub_vphone_assert_run (phone, "release %s", button_name (b));
       else if (!(*held & b) && (hold & b))
-        run_command ("press %s", button_name (b));
+        ub_vphone_assert_run (phone, "press %s", button_name (b));
     }
   *held = hold;
 }
@@ -192,7 +176,7 @@ play_step (UbSequence *sequence,
 
   hold_buttons (held, ub_step_get_hold (step));
   if (ub_step_get_tap (step) != UB_BUTTON_NONE)
-    run_command ("tap %s", button_name (ub_step_get_tap (step)));
+    ub_vphone_assert_run (phone, "tap %s", button_name (ub_step_get_tap (step)));
   if (reboot_at >= 0)
     {
       ub_vphone_phone_sleep (reboot_at);
@@ -288,8 +272,8 @@ reset_with_combo (UbButtons *held)
 
   if (family == UB_BUTTON_FAMILY_MODERN || family == UB_BUTTON_FAMILY_IPAD_NO_HOME)
     {
-      run_command ("tap volume-up");
-      run_command ("tap volume-down");
+      ub_vphone_assert_run (phone, "tap volume-up");
+      ub_vphone_assert_run (phone, "tap volume-down");
       hold_buttons (held, UB_BUTTON_POWER);
     }
   else
@@ -360,11 +344,11 @@ static void
 test_power_alone (void)
 {
   start_in ("normal");
-  run_command ("press power");
+  ub_vphone_assert_run (phone, "press power");
   ub_vphone_phone_sleep (8);
   assert_state ("mode", "normal");
   assert_state ("screen", "on");
-  run_command ("release power");
+  ub_vphone_assert_run (phone, "release power");
 }
 
 /* A Volume Up press longer than a tap does not arm the reset. */
@@ -372,14 +356,14 @@ static void
 test_slow_tap (void)
 {
   start_in ("normal");
-  run_command ("press volume-up");
+  ub_vphone_assert_run (phone, "press volume-up");
   ub_vphone_phone_sleep (1.5);
-  run_command ("release volume-up");
-  run_command ("tap volume-down");
-  run_command ("press power");
+  ub_vphone_assert_run (phone, "release volume-up");
+  ub_vphone_assert_run (phone, "tap volume-down");
+  ub_vphone_assert_run (phone, "press power");
   ub_vphone_phone_sleep (7);
   assert_state ("mode", "normal");
-  run_command ("release power");
+  ub_vphone_assert_run (phone, "release power");
 }
 
 /* Off: power held 1 s does nothing; held 3 s, the phone boots. */
@@ -389,14 +373,14 @@ test_power_on (void)
   start_in ("off");
   assert_state ("screen", "off");
   assert_state ("pid", "none");
-  run_command ("press power");
+  ub_vphone_assert_run (phone, "press power");
   ub_vphone_phone_sleep (1);
-  run_command ("release power");
+  ub_vphone_assert_run (phone, "release power");
   ub_vphone_phone_sleep (3);
   assert_state ("mode", "off");
-  run_command ("press power");
+  ub_vphone_assert_run (phone, "press power");
   g_assert_true (wait_phone ("mode", "booting", 3 + 1));
-  run_command ("release power");
+  ub_vphone_assert_run (phone, "release power");
   g_assert_true (wait_phone ("mode", "normal", BOOT_SECONDS));
 }
 
@@ -420,7 +404,7 @@ test_recovery_loop (void)
   UbButtons held = UB_BUTTON_NONE;
 
   start_in ("normal");
-  run_command ("setenv auto-boot false");
+  ub_vphone_assert_run (phone, "setenv auto-boot false");
   reset_with_combo (&held);
   hold_buttons (&held, UB_BUTTON_NONE);
   g_assert_true (wait_phone ("mode", "recovery", BOOT_SECONDS));
@@ -435,11 +419,11 @@ static void
 test_cable (void)
 {
   start_in ("dfu");
-  run_command ("unplug");
+  ub_vphone_assert_run (phone, "unplug");
   assert_state ("pid", "none");
   assert_state ("plugged", "no");
   assert_state ("mode", "dfu");
-  run_command ("plug");
+  ub_vphone_assert_run (phone, "plug");
   assert_state ("pid", "0x1227");
 }
 
@@ -465,7 +449,7 @@ test_two_clients (void)
   thread = g_thread_new ("wait", wait_for_dfu, other);
   g_usleep (100 * 1000);
   assert_state ("mode", "normal");
-  run_command ("mode dfu");
+  ub_vphone_assert_run (phone, "mode dfu");
   g_assert_true (GPOINTER_TO_INT (g_thread_join (thread)));
 }
 

@@ -27,22 +27,6 @@ static char *usbtool;
 static char *image;
 
 static void
-run_command (const char *format,
-             ...)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *reply = NULL;
-  va_list args;
-
-  va_start (args, format);
-  command = g_strdup_vprintf (format, args);
-  va_end (args);
-  reply = ub_vphone_client_command (phone, command, 10, &error);
-  g_assert_no_error (error);
-}
-
-static void
 assert_state (const char *key,
               const char *expected)
 {
@@ -67,10 +51,10 @@ wait_for (const char *key,
 static void
 start_in (const char *mode)
 {
-  run_command ("clear-faults");
-  run_command ("plug");
-  run_command ("mode off");
-  run_command ("mode %s", mode);
+  ub_vphone_assert_run (phone, "clear-faults");
+  ub_vphone_assert_run (phone, "plug");
+  ub_vphone_assert_run (phone, "mode off");
+  ub_vphone_assert_run (phone, "mode %s", mode);
   wait_for ("mode", mode);
 }
 
@@ -103,7 +87,7 @@ test_stall_block (void)
   g_autoptr(UbVphoneRun) retry = NULL;
 
   start_in ("dfu");
-  run_command ("fault stall 3");
+  ub_vphone_assert_run (phone, "fault stall 3");
   send = usbtool_run ("dfu-send", image);
   assert_usb_error (send, "error LIBUSB_ERROR_PIPE at dnload 3");
   g_assert_true (ub_vphone_record_has ("fault stall"));
@@ -124,7 +108,7 @@ test_stall_next (void)
   g_autoptr(UbVphoneRun) again = NULL;
 
   start_in ("recovery");
-  run_command ("fault stall");
+  ub_vphone_assert_run (phone, "fault stall");
   status = usbtool_run ("command", "setenv foo bar");
   assert_usb_error (status, "error LIBUSB_ERROR_PIPE at command");
   /* One transfer only. */
@@ -138,7 +122,7 @@ test_eproto (void)
   g_autoptr(UbVphoneRun) send = NULL;
 
   start_in ("dfu");
-  run_command ("fault eproto 2");
+  ub_vphone_assert_run (phone, "fault eproto 2");
   send = usbtool_run ("dfu-send", image);
   assert_usb_error (send, "error LIBUSB_ERROR_IO at dnload 2");
   g_assert_true (ub_vphone_record_has ("fault eproto"));
@@ -151,14 +135,14 @@ test_unplug_at_block (void)
   g_autoptr(UbVphoneRun) again = NULL;
 
   start_in ("dfu");
-  run_command ("fault unplug-at-block 4");
+  ub_vphone_assert_run (phone, "fault unplug-at-block 4");
   send = usbtool_run ("dfu-send", image);
   assert_usb_error (send, "error LIBUSB_ERROR_NO_DEVICE at dnload 4");
   assert_state ("plugged", "no");
   assert_state ("pid", "none");
   assert_state ("mode", "dfu");
   g_assert_true (ub_vphone_record_has ("fault unplug-at-block 4"));
-  run_command ("plug");
+  ub_vphone_assert_run (phone, "plug");
   assert_state ("pid", "0x1227");
   again = usbtool_run ("dfu-send", image);
   g_assert_cmpint (again->status, ==, 0);
@@ -172,7 +156,7 @@ test_unresponsive (void)
   double simulator_cpu;
 
   start_in ("dfu");
-  run_command ("fault unresponsive");
+  ub_vphone_assert_run (phone, "fault unresponsive");
   simulator_cpu = ub_vphone_simulator_cpu_seconds ();
   status = usbtool_run ("dfu-status", NULL);
   simulator_cpu = ub_vphone_simulator_cpu_seconds () - simulator_cpu;
@@ -189,7 +173,7 @@ test_wrong_mode (void)
   g_autoptr(UbVphoneRun) send = NULL;
 
   start_in ("dfu");
-  run_command ("fault wrong-mode normal");
+  ub_vphone_assert_run (phone, "fault wrong-mode normal");
   send = usbtool_run ("dfu-send", image);
   g_assert_cmpint (send->status, ==, 0);
   wait_for ("mode", "normal");
@@ -209,7 +193,7 @@ test_extra_device (void)
   g_autoptr(UbVphoneRun) alone = NULL;
 
   start_in ("dfu");
-  run_command ("fault extra-device");
+  ub_vphone_assert_run (phone, "fault extra-device");
   list = usbtool_run ("list", NULL);
   g_assert_nonnull (strstr (list->out, "device 05ac:1227\ndevice 0781:5581\nok 2 devices"));
   crash = ub_vphone_run_tool (irecovery, TOOL_TIMEOUT);
@@ -217,7 +201,7 @@ test_extra_device (void)
                  crash->status == 128 + SIGABRT);
   status = usbtool_run ("dfu-status", NULL);
   g_assert_cmpint (status->status, ==, 0);
-  run_command ("clear-faults");
+  ub_vphone_assert_run (phone, "clear-faults");
   alone = usbtool_run ("list", NULL);
   g_assert_nonnull (strstr (alone->out, "ok 1 devices"));
 }
@@ -232,12 +216,12 @@ test_usbmuxd_vanish (void)
 
   g_assert_true (g_str_has_prefix (address, "UNIX:"));
   start_in ("normal");
-  run_command ("fault usbmuxd-vanish");
+  ub_vphone_assert_run (phone, "fault usbmuxd-vanish");
   g_assert_false (g_file_test (address + 5, G_FILE_TEST_EXISTS));
   gone = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_assert_cmpint (gone->status, !=, 0);
   g_assert_nonnull (strstr (gone->out, "No device found"));
-  run_command ("clear-faults");
+  ub_vphone_assert_run (phone, "clear-faults");
   back = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_assert_cmpint (back->status, ==, 0);
 }
@@ -262,7 +246,7 @@ test_lockdownd_silent (void)
   const char *argv[] = { "ideviceinfo", "-k", "ProductType", NULL };
 
   start_in ("normal");
-  run_command ("fault lockdownd-silent");
+  ub_vphone_assert_run (phone, "fault lockdownd-silent");
   assert_cheap_hang (argv);
   g_assert_true (ub_vphone_record_has ("lockdown connection ignored (lockdownd-silent)"));
 }
@@ -274,7 +258,7 @@ test_tls_stall (void)
   g_autofree char *record = NULL;
 
   start_in ("normal");
-  run_command ("fault tls-stall");
+  ub_vphone_assert_run (phone, "fault tls-stall");
   assert_cheap_hang (argv);
   record = ub_vphone_read_record ();
   g_assert_nonnull (strstr (record, "lockdown StartSession"));
@@ -288,7 +272,7 @@ assert_lockdown_error (const char *fault,
   g_autoptr(UbVphoneRun) run = NULL;
 
   start_in ("normal");
-  run_command ("fault %s", fault);
+  ub_vphone_assert_run (phone, "fault %s", fault);
   run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_test_message ("%s", run->err);
   g_assert_cmpint (run->status, !=, 0);
@@ -304,7 +288,7 @@ test_no_pair_record (void)
   g_autofree char *record = NULL;
 
   start_in ("normal");
-  run_command ("fault no-pair-record");
+  ub_vphone_assert_run (phone, "fault no-pair-record");
   run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_assert_cmpint (run->status, ==, 0);
   record = ub_vphone_read_record ();
@@ -336,7 +320,7 @@ test_enter_recovery_refused (void)
   g_autoptr(UbVphoneRun) run = NULL;
 
   start_in ("normal");
-  run_command ("fault enter-recovery-refused");
+  ub_vphone_assert_run (phone, "fault enter-recovery-refused");
   run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_assert_nonnull (strstr (run->out, "Failed to enter recovery mode."));
   ub_vphone_phone_sleep (3);

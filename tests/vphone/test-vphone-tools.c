@@ -45,22 +45,6 @@ assert_state (const char *key,
 }
 
 static void
-run_command (const char *format,
-             ...)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *reply = NULL;
-  va_list args;
-
-  va_start (args, format);
-  command = g_strdup_vprintf (format, args);
-  va_end (args);
-  reply = ub_vphone_client_command (phone, command, 10, &error);
-  g_assert_no_error (error);
-}
-
-static void
 wait_for (const char *key,
           const char *value,
           double      seconds)
@@ -75,9 +59,9 @@ wait_for (const char *key,
 static void
 start_in (const char *mode)
 {
-  run_command ("clear-faults");
-  run_command ("setenv auto-boot true");
-  run_command ("mode %s", mode);
+  ub_vphone_assert_run (phone, "clear-faults");
+  ub_vphone_assert_run (phone, "setenv auto-boot true");
+  ub_vphone_assert_run (phone, "mode %s", mode);
   wait_for ("mode", mode, 5);
 }
 
@@ -262,7 +246,7 @@ test_ideviceinfo_pairs (void)
   g_autofree char *saved = g_strconcat ("usbmux SavePairRecord ", udid, NULL);
 
   start_in ("normal");
-  run_command ("fault no-pair-record");
+  ub_vphone_assert_run (phone, "fault no-pair-record");
   run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_test_message ("%s", run->err);
   g_assert_cmpint (run->status, ==, 0);
@@ -401,7 +385,7 @@ test_recovery_env (void)
   g_assert_cmpstr (env, ==, "false");
   g_free (usb_command ("reboot"));
   wait_for ("mode", "normal", 5);
-  run_command ("mode recovery");
+  ub_vphone_assert_run (phone, "mode recovery");
   saved = usb_command ("getenv boot-args");
   g_assert_cmpstr (saved, ==, "-v");
   lost = usb_command ("getenv vphone-test");
@@ -444,12 +428,12 @@ test_usb_hotplug (void)
 
   start_in ("dfu");
   watcher = ub_vphone_watcher_start (argv);
-  run_command ("mode recovery");
-  run_command ("unplug");
+  ub_vphone_assert_run (phone, "mode recovery");
+  ub_vphone_assert_run (phone, "unplug");
   events = ub_vphone_watcher_finish (watcher);
   expected = g_strdup_printf ("left 05ac:%04x\narrived 05ac:1281\nleft 05ac:1281\nok\n", dfu_pid);
   g_assert_cmpstr (events, ==, expected);
-  run_command ("plug");
+  ub_vphone_assert_run (phone, "plug");
 }
 
 /* libimobiledevice's events: the phone is on usbmuxd in normal mode only. */
@@ -464,9 +448,9 @@ test_usbmux_events (void)
 
   start_in ("recovery");
   watcher = ub_vphone_watcher_start (argv);
-  run_command ("mode normal");
+  ub_vphone_assert_run (phone, "mode normal");
   ub_vphone_phone_sleep (2);
-  run_command ("mode dfu");
+  ub_vphone_assert_run (phone, "mode dfu");
   events = ub_vphone_watcher_finish (watcher);
   g_assert_cmpstr (events, ==, expected);
 }

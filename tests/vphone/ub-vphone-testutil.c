@@ -267,3 +267,26 @@ ub_vphone_scaled_seconds (double phone_seconds)
 {
   return phone_seconds / ub_clock_get_scale (ub_clock_get_default ());
 }
+
+/**
+ * ub_vphone_assert_run:
+ * @format: a control command, printf-style
+ *
+ * Sends the command to the virtual phone; the test fails unless it says "ok".
+ */
+void
+ub_vphone_assert_run (UbVphoneClient *phone,
+                      const char     *format,
+                      ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *reply = NULL;
+  va_list args;
+
+  va_start (args, format);
+  command = g_strdup_vprintf (format, args);
+  va_end (args);
+  reply = ub_vphone_client_command (phone, command, 10, &error);
+  g_assert_no_error (error);
+}

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "ub-vphone-client.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -45,6 +47,9 @@ char        *ub_vphone_read_record          (void);
 gboolean     ub_vphone_record_has           (const char         *line);
 void         ub_vphone_phone_sleep          (double              phone_seconds);
 double       ub_vphone_scaled_seconds       (double              phone_seconds);
+void         ub_vphone_assert_run           (UbVphoneClient     *phone,
+                                             const char         *format,
+                                             ...) G_GNUC_PRINTF (2, 3);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbVphoneRun, ub_vphone_run_free)
 
