@@ -12,6 +12,7 @@
 
 #include "pages/ub-guide-page.h"
 #include "ub-assistant.h"
+#include "ub-countdown.h"
 #include "ub-test-ui.h"
 #include "ub-window.h"
 
@@ -119,6 +120,20 @@ click (GtkWidget  *root,
   g_signal_emit_by_name (button, "clicked");
 }
 
+static GtkWidget *
+find_countdown (GtkWidget *root)
+{
+  if (UB_IS_COUNTDOWN (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_countdown (child);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 advance (Fixture *f,
          double   seconds)
@@ -181,6 +196,8 @@ test_dfu_path (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(UbDevice) dfu = fake_dfu_phone ();
+  g_autofree char *remaining = NULL;
+  GtkWidget *countdown;
   UbGuide *guide;
   GtkWidget *page;
 
@@ -195,6 +212,12 @@ test_dfu_path (Fixture       *f,
   advance (f, 7.5);
   g_assert_cmpint (ub_guide_get_step (guide), ==, 3);
   g_assert_true (ub_test_label_is_visible_with (page, "Press and hold the Side button."));
+  /* What a screen reader reads from the focused countdown: step, instruction, count */
+  countdown = find_countdown (page);
+  g_assert_true (gtk_widget_has_focus (countdown));
+  remaining = g_strdup_printf ("Step 4 of 6. Press and hold the Side button. %u seconds.",
+                               ub_guide_get_remaining (guide));
+  gtk_test_accessible_assert_property (countdown, GTK_ACCESSIBLE_PROPERTY_LABEL, remaining);
   shot (f, "wizard-07-guide-running");
 
   /* Held too long: the phone comes back in recovery mode */
