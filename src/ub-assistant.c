@@ -77,8 +77,9 @@ update_titles (UbAssistant *self)
   int index = self->current ? page_index (self, self->current) : -1;
 
   g_free (self->subtitle);
-  /* TRANSLATORS: shown under the page title, e.g. "Step 2 of 6" */
-  self->subtitle = index >= 0 ? g_strdup_printf (_("Step %d of %u"), index + 1, self->pages->len)
+  /* TRANSLATORS: under the page title, e.g. "Page 2 of 6" (the pages of the
+   * wizard; the guide's button steps say "Step 4 of 6") */
+  self->subtitle = index >= 0 ? g_strdup_printf (_("Page %d of %u"), index + 1, self->pages->len)
                               : g_strdup ("");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);

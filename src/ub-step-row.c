@@ -43,11 +43,12 @@ ub_step_dup_timing_text (UbStep   *step,
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second to get ready",
                                          "%u seconds to get ready", seconds), seconds);
   if (reboot >= 0)
-    /* TRANSLATORS: %u are seconds; the computer restarts the phone during this hold */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Hold for %u second; the computer restarts the phone after %d",
-                                         "Hold for %u seconds; the computer restarts the phone after %d",
-                                         seconds), seconds, reboot);
+    {
+      /* TRANSLATORS: %u are seconds; this computer restarts the phone while the buttons are held */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Hold for %u second; this computer restarts the phone meanwhile",
+                                           "Hold for %u seconds; this computer restarts the phone meanwhile",
+                                           seconds), seconds);
+    }
   if (ub_step_get_detect (step))
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "Up to %u second; Unbrick tells you when to let go",

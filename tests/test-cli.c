@@ -102,7 +102,7 @@ test_wait (void)
   g_assert_nonnull (strstr (run.out, "0x001A2B3C4D5E6F70"));
   /* Never comes: a distinct code */
   g_assert_cmpint (cli (&run, "wait", "--mode", "recovery", "--timeout", "2", NULL), ==, 4);
-  g_assert_nonnull (strstr (run.err, "no phone in Recovery mode appeared"));
+  g_assert_nonnull (strstr (run.err, "no phone arrived in this mode: Recovery mode"));
   /* Another phone's ECID */
   g_assert_cmpint (cli (&run, "wait", "--mode", "dfu", "--ecid", "0x1234", "--timeout", "2", NULL), ==, 4);
 

@@ -214,7 +214,7 @@ test_dfu_path (Fixture       *f,
   g_assert_true (ub_test_label_is_visible_with (page, "Press and hold the Side button."));
   /* What a screen reader reads from the focused countdown: step, instruction, count */
   countdown = find_countdown (page);
-  g_assert_true (gtk_widget_has_focus (countdown));
+  g_assert_true (gtk_widget_is_focus (countdown));   /* the window may be inactive without a WM */
   remaining = g_strdup_printf ("Step 4 of 6. Press and hold the Side button. %u seconds.",
                                ub_guide_get_remaining (guide));
   gtk_test_accessible_assert_property (countdown, GTK_ACCESSIBLE_PROPERTY_LABEL, remaining);

@@ -423,8 +423,9 @@ ub_cli_wait (int    argc,
   run_loop (&run, ub_clock_scale_ms (ub_clock_get_default (), (guint)timeout_s * 1000));
   if (run.timed_out)
     {
-      fprintf (stderr, _("unbrick-cli: no phone in %s appeared within %d seconds\n"),
-               ub_device_mode_get_label (run.mode), timeout_s);
+      /* TRANSLATORS: %s is a mode such as "DFU mode"; %d are seconds */
+      fprintf (stderr, _("unbrick-cli: timed out after %d seconds; no phone arrived in this mode: %s\n"),
+               timeout_s, ub_device_mode_get_label (run.mode));
       run.exit_code = UB_CLI_EXIT_TIMEOUT;
     }
   stop_monitor (&run);

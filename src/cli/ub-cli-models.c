@@ -186,10 +186,13 @@ print_sequence (UbModel    *model,
 {
   UbPowerButton power = ub_model_get_power_button (model);
   g_autofree char *name = ub_model_dup_display_name (model);
+  guint total;
 
   printf ("%s\n", name);
   printf (_("Goal: %s\n"), target_label (ub_sequence_get_target (seq)));
-  printf (_("Total: about %u seconds\n\n"), ub_sequence_get_total_seconds (seq, FALSE));
+  total = ub_sequence_get_total_seconds (seq, FALSE);
+  printf (g_dngettext (GETTEXT_PACKAGE, "Total: about %u second\n\n", "Total: about %u seconds\n\n", total),
+          total);
 
   for (guint i = 0; i < ub_sequence_get_n_steps (seq); i++)
     {

@@ -135,9 +135,12 @@ update_controls (UbGuidePage *self)
 
   gtk_widget_set_visible (self->start_button, state == UB_GUIDE_READY && !self->already_there);
   gtk_widget_set_visible (self->pause_button, state == UB_GUIDE_RUNNING || state == UB_GUIDE_PAUSED);
-  /* TRANSLATORS: pauses or resumes the timed guide */
-  gtk_button_set_label (GTK_BUTTON (self->pause_button),
-                        state == UB_GUIDE_PAUSED ? _("_Resume") : _("_Pause"));
+  if (state == UB_GUIDE_PAUSED)
+    /* TRANSLATORS: resumes the paused countdown of the button guide */
+    gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Resume"));
+  else
+    /* TRANSLATORS: pauses the countdown of the button guide */
+    gtk_button_set_label (GTK_BUTTON (self->pause_button), _("_Pause"));
   gtk_widget_set_visible (self->restart_button, state == UB_GUIDE_RUNNING || state == UB_GUIDE_PAUSED ||
                                                 state == UB_GUIDE_CHECKING);
   gtk_widget_set_visible (self->step_box, !finished);
