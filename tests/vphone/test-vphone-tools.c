@@ -424,15 +424,23 @@ test_usb_hotplug (void)
   UbVphoneWatcher *watcher;
   g_autofree char *events = NULL;
   g_autofree char *expected = NULL;
+  g_autofree char *left = NULL;
+  g_autofree char *arrived = NULL;
   guint dfu_pid = ub_model_has_wtf_mode (model) ? 0x1222 : 0x1227;
 
   start_in ("dfu");
   watcher = ub_vphone_watcher_start (argv);
   ub_vphone_assert_run (phone, "mode recovery");
+  left = ub_vphone_watcher_next (watcher);
+  arrived = ub_vphone_watcher_next (watcher);
+  expected = g_strdup_printf ("left 05ac:%04x", dfu_pid);
+  g_assert_cmpstr (left, ==, expected);
+  g_assert_cmpstr (arrived, ==, "arrived 05ac:1281");
+  /* Unplugged only once the arrival was seen: libusb reads a new device's
+   * sysfs entry when it handles the event, and one already gone is dropped */
   ub_vphone_assert_run (phone, "unplug");
   events = ub_vphone_watcher_finish (watcher);
-  expected = g_strdup_printf ("left 05ac:%04x\narrived 05ac:1281\nleft 05ac:1281\nok\n", dfu_pid);
-  g_assert_cmpstr (events, ==, expected);
+  g_assert_cmpstr (events, ==, "left 05ac:1281\nok\n");
   ub_vphone_assert_run (phone, "plug");
 }
 

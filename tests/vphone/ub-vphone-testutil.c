@@ -59,6 +59,22 @@ ub_vphone_watcher_start (const char * const *argv)
 }
 
 /**
+ * ub_vphone_watcher_next:
+ *
+ * Returns: (transfer full): the next event the watcher prints (blocking,
+ *   within the tool's own time limit), or %NULL when it has ended
+ */
+char *
+ub_vphone_watcher_next (UbVphoneWatcher *watcher)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (watcher->output, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
+/**
  * ub_vphone_watcher_finish:
  *
  * Waits for the watcher to end (it has a time limit of its own).

@@ -37,6 +37,7 @@ typedef struct
 typedef struct _UbVphoneWatcher UbVphoneWatcher;
 
 UbVphoneWatcher *ub_vphone_watcher_start  (const char * const *argv);
+char            *ub_vphone_watcher_next   (UbVphoneWatcher    *watcher);
 char            *ub_vphone_watcher_finish (UbVphoneWatcher    *watcher);
 UbVphoneRun *ub_vphone_run_tool             (const char * const *argv,
                                              double              timeout_seconds);
