@@ -23,6 +23,12 @@ G_BEGIN_DECLS
  * @UB_ERROR_WRONG_MODE: the phone is in another mode than the operation needs
  * @UB_ERROR_NOT_SUPPORTED: the operation does not apply to this model or mode
  * @UB_ERROR_DEVICE_BUSY: another program holds the device
+ * @UB_ERROR_NETWORK: a server could not be reached or answered with an error
+ * @UB_ERROR_UNTRUSTED_CERTIFICATE: a server's TLS certificate is not trusted
+ * @UB_ERROR_NO_SPACE: not enough free disk space (before or during a write)
+ * @UB_ERROR_CHECKSUM: a file's size or hash is not what it must be
+ * @UB_ERROR_WRONG_FIRMWARE: the firmware is for another model
+ * @UB_ERROR_CORRUPT_ARCHIVE: a firmware file (IPSW) is damaged, truncated or unsafe
  *
  * Error codes in the %UB_ERROR domain.
  */
@@ -39,6 +45,12 @@ typedef enum
   UB_ERROR_WRONG_MODE,
   UB_ERROR_NOT_SUPPORTED,
   UB_ERROR_DEVICE_BUSY,
+  UB_ERROR_NETWORK,
+  UB_ERROR_UNTRUSTED_CERTIFICATE,
+  UB_ERROR_NO_SPACE,
+  UB_ERROR_CHECKSUM,
+  UB_ERROR_WRONG_FIRMWARE,
+  UB_ERROR_CORRUPT_ARCHIVE,
 } UbError;
 
 GQuark ub_error_quark (void);
