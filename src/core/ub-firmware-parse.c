@@ -21,6 +21,7 @@
 
 #include "ub-error.h"
 #include "ub-firmware-parse.h"
+#include "ub-plist.h"
 
 #define MAX_ENTRIES 5000
 #define MAX_STRING 2048
@@ -156,20 +157,13 @@ ub_apple_catalog_free (UbAppleCatalog *catalog)
 }
 
 static char *
-plist_string (plist_t dict,
+plist_string (plist_t     dict,
               const char *key)
 {
-  plist_t node = dict ? plist_dict_get_item (dict, key) : NULL;
-  char *value = NULL;
+  char *value = dict ? ub_plist_dup_string (plist_dict_get_item (dict, key)) : NULL;
 
-  if (node == NULL || plist_get_node_type (node) != PLIST_STRING)
-    return NULL;
-  plist_get_string_val (node, &value);
   if (value != NULL && (strlen (value) > MAX_STRING || *value == '\0'))
-    {
-      free (value);
-      return NULL;
-    }
+    g_clear_pointer (&value, g_free);
   return value;
 }
 
@@ -183,16 +177,6 @@ plist_dict_at (plist_t     node,
     return NULL;
   child = plist_dict_get_item (node, key);
   return child && plist_get_node_type (child) == PLIST_DICT ? child : NULL;
-}
-
-/* Copies a libplist string (malloc) into a GLib one (g_malloc) */
-static char *
-take_string (char *s)
-{
-  char *copy = g_strdup (s);
-
-  free (s);
-  return copy;
 }
 
 static void
@@ -209,14 +193,14 @@ add_apple_build (UbAppleCatalog *catalog,
   url = plist_string (restore, "FirmwareURL");
   if (!url_is_acceptable (url))
     {
-      free (url);
+      g_free (url);
       return;
     }
   r = g_new0 (UbAppleRestore, 1);
   r->build = g_strdup (build);
-  r->url = take_string (url);
-  r->version = take_string (plist_string (restore, "ProductVersion"));
-  r->sha1 = take_string (plist_string (restore, "FirmwareSHA1"));
+  r->url = url;
+  r->version = plist_string (restore, "ProductVersion");
+  r->sha1 = plist_string (restore, "FirmwareSHA1");
   if (r->version == NULL || !ub_hex_digest_is_valid (r->sha1, 20))
     {
       apple_restore_free (r);
@@ -239,8 +223,7 @@ add_apple_product (UbAppleCatalog *catalog,
        plist_dict_next_item (product, iter, &key, &value))
     {
       if (g_str_equal (key, "Unknown"))
-        latest = take_string (plist_string (plist_dict_at (plist_dict_at (value, "Universal"), "Restore"),
-                                            "BuildVersion"));
+        latest = plist_string (plist_dict_at (plist_dict_at (value, "Universal"), "Restore"), "BuildVersion");
       else if (plist_get_node_type (value) == PLIST_DICT)
         add_apple_build (catalog, key, value);
       free (key);
@@ -275,8 +258,8 @@ ub_firmware_parse_apple (GBytes      *plist,
 
   catalog->by_build = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify)apple_restore_free);
-  if (data != NULL && len > 0 && len < G_MAXUINT32)
-    plist_from_memory (data, (uint32_t)len, &root);
+  /* Apple serves XML; the binary form is accepted too, after the same checks */
+  root = ub_plist_parse_untrusted ((const guint8 *)data, len, NULL);
   if ((majors = plist_dict_at (root, "MobileDeviceSoftwareVersionsByVersion")) == NULL)
     {
       plist_free (root);

@@ -16,6 +16,7 @@
 
 #include "ub-error.h"
 #include "ub-lockdown.h"
+#include "ub-plist.h"
 #include "ub-watchdog.h"
 
 #define CLIENT_LABEL "unbrick"
@@ -77,12 +78,11 @@ get_string (lockdownd_client_t  client,
             const char         *key)
 {
   plist_t node = NULL;
-  char *value = NULL;
+  char *value;
 
   if (lockdownd_get_value (client, NULL, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
     return NULL;
-  if (plist_get_node_type (node) == PLIST_STRING)
-    plist_get_string_val (node, &value);
+  value = ub_plist_dup_string (node);   /* not plist_get_string_val(): it asserts on NULs */
   plist_free (node);
   return value;
 }
