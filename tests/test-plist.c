@@ -64,6 +64,88 @@ test_xml (void)
   g_assert_false (ub_plist_bytes_are_safe (NULL, 0));
 }
 
+/* Nesting hidden from a naive count: closing tags of keys and strings, a
+ * closing tag inside a comment or a quoted attribute. libplist builds such a
+ * tree and then overflows the stack freeing it (1,000,000 levels did). */
+static void
+test_xml_depth (void)
+{
+  static const char * const levels[] = {
+    "<dict><key>a</key><string>b</string><key>k</key>",
+    "<array><!-- </array> -->",
+    "<array><?pi \"?></array>\" ?>",
+    "<dict x=\"</dict>\"><key>k</key>",
+    "<array\n>",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autoptr(GString) ok = g_string_new ("<plist>");
+      g_autoptr(GString) deep = NULL;
+
+      for (guint n = 0; n < UB_PLIST_MAX_DEPTH; n++)
+        g_string_append (ok, levels[i]);
+      deep = g_string_new (ok->str);
+      g_string_append (deep, levels[i]);
+      g_assert_true (ub_plist_bytes_are_safe ((const guint8 *)ok->str, ok->len));
+      g_assert_false (ub_plist_bytes_are_safe ((const guint8 *)deep->str, deep->len));
+    }
+}
+
+/* A binary plist of @n objects: object i is an array holding object i + 1
+ * @fanout times; the last one is the integer 1 */
+static GByteArray *
+bplist_chain (guint n,
+              guint fanout)
+{
+  GByteArray *b = g_byte_array_new ();
+  g_autofree guint32 *offsets = g_new (guint32, n);
+  guint8 trailer[32] = { 0 };
+
+  g_byte_array_append (b, (const guint8 *)"bplist00", 8);
+  for (guint i = 0; i < n; i++)
+    {
+      offsets[i] = b->len;
+      if (i + 1 == n)
+        {
+          g_byte_array_append (b, (const guint8 *)"\x10\x01", 2);
+          break;
+        }
+      g_byte_array_append (b, (guint8[]) { 0xA0 | fanout }, 1);
+      for (guint f = 0; f < fanout; f++)
+        g_byte_array_append (b, (guint8[]) { (i + 1) >> 24, (i + 1) >> 16, (i + 1) >> 8, i + 1 }, 4);
+    }
+  trailer[6] = 4;                                   /* offset size */
+  trailer[7] = 4;                                   /* reference size */
+  trailer[15] = n & 0xFF, trailer[14] = n >> 8, trailer[13] = n >> 16;
+  trailer[31] = b->len & 0xFF, trailer[30] = b->len >> 8, trailer[29] = b->len >> 16;
+  for (guint i = 0; i < n; i++)
+    g_byte_array_append (b, (guint8[]) { offsets[i] >> 24, offsets[i] >> 16, offsets[i] >> 8, offsets[i] }, 4);
+  g_byte_array_append (b, trailer, sizeof trailer);
+  return b;
+}
+
+static void
+test_binary_shape (void)
+{
+  g_autoptr(GByteArray) shallow = bplist_chain (UB_PLIST_MAX_DEPTH + 1, 1);
+  g_autoptr(GByteArray) deep = bplist_chain (UB_PLIST_MAX_DEPTH + 2, 1);
+  g_autoptr(GByteArray) very_deep = bplist_chain (200000, 1);
+  g_autoptr(GByteArray) shared = bplist_chain (12, 2);       /* 2^12 nodes: fine */
+  g_autoptr(GByteArray) bomb = bplist_chain (40, 2);         /* 2^40 nodes */
+  plist_t root;
+
+  root = ub_plist_parse_untrusted (shallow->data, shallow->len, NULL);
+  g_assert_nonnull (root);
+  plist_free (root);
+  g_assert_false (ub_plist_bytes_are_safe (deep->data, deep->len));
+  g_assert_false (ub_plist_bytes_are_safe (very_deep->data, very_deep->len));
+  root = ub_plist_parse_untrusted (shared->data, shared->len, NULL);
+  g_assert_nonnull (root);
+  plist_free (root);
+  g_assert_false (ub_plist_bytes_are_safe (bomb->data, bomb->len));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -72,6 +154,8 @@ main (int   argc,
 
   g_test_add_func ("/unbrick/plist/binary", test_binary);
   g_test_add_func ("/unbrick/plist/xml", test_xml);
+  g_test_add_func ("/unbrick/plist/xml-depth", test_xml_depth);
+  g_test_add_func ("/unbrick/plist/binary-shape", test_binary_shape);
 
   return g_test_run ();
 }
