@@ -24,6 +24,7 @@ static const Command commands[] = {
   { "guide", ub_cli_guide, N_("Show a model’s button sequence") },
   { "devices", ub_cli_devices, N_("List connected Apple devices and their mode") },
   { "wait", ub_cli_wait, N_("Wait until a phone is in a given mode") },
+  { "firmware", ub_cli_firmware, N_("List a model’s restore images and which one Apple signs") },
 };
 
 static void

@@ -33,6 +33,8 @@ int   ub_cli_devices      (int            argc,
                            char         **argv);
 int   ub_cli_wait         (int            argc,
                            char         **argv);
+int   ub_cli_firmware     (int            argc,
+                           char         **argv);
 
 int   ub_cli_usage_error  (GOptionContext *context,
                            const char     *message);
@@ -41,5 +43,6 @@ void  ub_cli_print_json   (JsonNode       *node,
 JsonNode *ub_cli_model_to_json   (UbModel  *model);
 JsonNode *ub_cli_device_to_json  (UbDevice *device);
 char     *ub_cli_device_to_line  (UbDevice *device);
+JsonNode *ub_cli_firmware_to_json (UbFirmware *firmware);
 
 G_END_DECLS

@@ -348,7 +348,7 @@ ub_firmware_cross_check (GPtrArray      *firmwares,
       apple_sha1 = g_ascii_strdown (r->sha1, -1);
       if (g_strcmp0 (ub_firmware_get_sha1 (firmware), apple_sha1) != 0)
         {
-          g_message ("SHA-1 of %s %s differs between ipsw.me and Apple; using Apple’s",
+          g_debug ("SHA-1 of %s %s differs between ipsw.me and Apple; using Apple’s",
                      ub_firmware_get_product_type (firmware), ub_firmware_get_build (firmware));
           _ub_firmware_set_hashes (firmware, apple_sha1, NULL);
         }

@@ -103,7 +103,7 @@ ub_http_set_curl_error (GError     **error,
                    _("The server at %s did not answer in time."), url);
       break;
     default:
-      g_set_error (error, UB_ERROR, UB_ERROR_NETWORK, _("Download from %s failed: %s"),
+      g_set_error (error, UB_ERROR, UB_ERROR_NETWORK, _("Download from %s failed: %s."),
                    url, curl_easy_strerror (code));
       break;
     }
@@ -173,9 +173,13 @@ ub_http_get (const char    *url,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     code = CURLE_ABORTED_BY_CALLBACK;
   else if (fetch.too_big)
-    g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                 _("The server sent more than expected (over %" G_GSIZE_FORMAT " bytes): %s"),
-                 max_size, url);
+    {
+      g_autofree char *limit = g_format_size (max_size);
+
+      /* TRANSLATORS: %s are a size ("2.1 MB") and an address */
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   _("The server sent more than expected (over %s) from %s."), limit, url);
+    }
   else if (code != CURLE_OK)
     ub_http_set_curl_error (error, code, url);
   else if (status < 200 || status > 299)
