@@ -1,0 +1,536 @@
+/* ub-download-transfer.c — the network side of UbDownload, with libcurl
+ *
+ * Runs in the download's worker thread on a .part file that is already open
+ * and hashed up to its end (part->offset). Each attempt asks for the rest with
+ * a Range header; the response decides what happens to the file:
+ *
+ *   206 from where we asked  → append, hashing as the bytes arrive
+ *   206 from anywhere else   → start again from zero, with a new request
+ *   200 while we asked Range → the server ignored it: truncate, hash from zero,
+ *                              and keep this response (it is the whole file)
+ *   416 with the kept size   → the .part is already complete
+ *   404, 5xx, …              → an error that names the status
+ *
+ * A dropped or stalled connection (under 1 KiB/s for 30 s, scaled by
+ * UNBRICK_TIME_SCALE) is retried from where it stopped, a few times with a
+ * growing pause; an attempt that added bytes resets the count. TLS
+ * verification is never turned off.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ub-download"
+
+#include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "ub-download-private.h"
+#include "ub-error.h"
+#include "ub-http.h"
+
+#define MAX_RETRIES 4
+#define MAX_REDIRECTS 10
+#define LOW_SPEED_BYTES 1024
+#define CURL_BUFFER_SIZE (256 * 1024)
+
+typedef enum
+{
+  OUTCOME_COMPLETE,
+  OUTCOME_RETRY,
+  OUTCOME_RESTART,
+  OUTCOME_FAILED,
+} Outcome;
+
+typedef struct
+{
+  UbDownloadPart *part;
+  GCancellable   *cancellable;
+  CURL           *curl;
+  guint64         start;          /* the offset this attempt asked for */
+  gboolean        checked;        /* the response's status and headers were looked at */
+  gboolean        restart;        /* a 206 from the wrong place */
+  gboolean        satisfied;      /* a 416 saying the .part is complete */
+  gboolean        full;           /* the expected size is reached */
+  gboolean        transient;      /* @error is a 502/503/504: worth another try */
+  GError         *error;
+} Attempt;
+
+gboolean
+ub_download_sleep (guint         ms,
+                   GCancellable *cancellable)
+{
+  GPollFD pfd;
+
+  if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &pfd))
+    {
+      g_poll (&pfd, 1, (gint)ms);
+      g_cancellable_release_fd (cancellable);
+    }
+  else
+    g_usleep ((gulong)ms * 1000);
+  return !g_cancellable_is_cancelled (cancellable);
+}
+
+/**
+ * ub_download_check_space:
+ * @needed: bytes still to be written
+ *
+ * Returns: %FALSE with %UB_ERROR_NO_SPACE if @directory's file system has not
+ *   room for @needed bytes plus a margin
+ */
+gboolean
+ub_download_check_space (const char  *directory,
+                         guint64      needed,
+                         GError     **error)
+{
+  struct statvfs st;
+  guint64 available;
+
+  if (statvfs (directory, &st) != 0)
+    {
+      g_debug ("statvfs “%s”: %s; not checking free space", directory, g_strerror (errno));
+      return TRUE;
+    }
+  available = (guint64)st.f_bavail * (guint64)st.f_frsize;
+  g_debug ("Free space in “%s”: %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " needed",
+           directory, available, needed);
+  if (needed <= G_MAXUINT64 - UB_DOWNLOAD_SPACE_MARGIN && needed + UB_DOWNLOAD_SPACE_MARGIN <= available)
+    return TRUE;
+  {
+    g_autofree char *need_s = g_format_size (needed);
+    g_autofree char *free_s = g_format_size (available);
+
+    /* TRANSLATORS: the first %s is a folder, then two sizes such as "6.2 GB" */
+    g_set_error (error, UB_ERROR, UB_ERROR_NO_SPACE,
+                 _("Not enough free disk space in “%s”: the download needs %s, but only %s are free. "
+                   "Free some space and try again."), directory, need_s, free_s);
+  }
+  return FALSE;
+}
+
+gboolean
+ub_download_truncate (UbDownloadPart  *part,
+                      GError         **error)
+{
+  if (ftruncate (part->fd, 0) != 0 || lseek (part->fd, 0, SEEK_SET) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, UB_ERROR, UB_ERROR_FAILED, _("Could not write “%s”: %s"),
+                   part->job->part_path, g_strerror (saved));
+      return FALSE;
+    }
+  ub_hasher_reset (part->hasher);
+  part->offset = 0;
+  ub_download_job_set_progress (part->job, 0, part->total);
+  return TRUE;
+}
+
+static void
+set_write_error (UbDownloadPart  *part,
+                 int              errsv,
+                 GError         **error)
+{
+  g_autofree char *done = g_format_size (part->offset);
+
+  if (errsv == ENOSPC || errsv == EFBIG || errsv == EDQUOT)
+    g_set_error (error, UB_ERROR, UB_ERROR_NO_SPACE,
+                 /* TRANSLATORS: %s are a size such as "1.2 GB" and a file name */
+                 _("The disk is full: the download stopped after %s. What was downloaded is kept "
+                   "in “%s”; free some space and try again to continue."), done, part->job->part_path);
+  else
+    g_set_error (error, UB_ERROR, UB_ERROR_FAILED, _("Could not write “%s”: %s"),
+                 part->job->part_path, g_strerror (errsv));
+}
+
+static gboolean
+write_all (UbDownloadPart  *part,
+           const char      *data,
+           gsize            len,
+           GError         **error)
+{
+  while (len > 0)
+    {
+      gssize n = write (part->fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          set_write_error (part, n < 0 ? errno : ENOSPC, error);
+          return FALSE;
+        }
+      data += n;
+      len -= (gsize)n;
+    }
+  return TRUE;
+}
+
+static const char *
+get_header (CURL       *curl,
+            const char *name)
+{
+  struct curl_header *h = NULL;
+
+  if (curl_easy_header (curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+    return NULL;
+  return h->value;
+}
+
+/* "bytes START-END/TOTAL", or "bytes *\/TOTAL" (a 416's); TOTAL may be "*" (unknown: 0) */
+static gboolean
+parse_content_range (const char *value,
+                     guint64    *start,
+                     guint64    *total)
+{
+  uint64_t s = 0, e = 0, t = 0;
+  char star;
+
+  *start = 0;
+  *total = 0;
+  if (value == NULL)
+    return FALSE;
+  if (sscanf (value, "bytes */%" SCNu64, &t) == 1)
+    {
+      *total = t;
+      return FALSE;
+    }
+  if (sscanf (value, "bytes %" SCNu64 "-%" SCNu64 "/%" SCNu64, &s, &e, &t) == 3 && e >= s)
+    {
+      *start = s;
+      *total = t;
+      return TRUE;
+    }
+  if (sscanf (value, "bytes %" SCNu64 "-%" SCNu64 "/%c", &s, &e, &star) == 3 && star == '*' && e >= s)
+    {
+      *start = s;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+set_http_error (Attempt *a,
+                long     status)
+{
+  const char *url = a->part->job->url;
+
+  a->transient = status == 502 || status == 503 || status == 504;
+  if (status == 404 || status == 410)
+    g_set_error (&a->error, UB_ERROR, UB_ERROR_NOT_FOUND,
+                 _("The file is not on the server (HTTP %ld): %s"), status, url);
+  else
+    g_set_error (&a->error, UB_ERROR, UB_ERROR_NETWORK,
+                 _("The server answered with an error (HTTP %ld) for %s."), status, url);
+}
+
+static gboolean
+accept_total (Attempt *a,
+              guint64  total)
+{
+  UbDownloadPart *part = a->part;
+  UbDownloadJob *job = part->job;
+
+  if (total != 0 && job->expected_size != 0 && total != job->expected_size)
+    {
+      g_set_error (&a->error, UB_ERROR, UB_ERROR_CHECKSUM,
+                   _("The server offers %" G_GUINT64_FORMAT " bytes, but the file must have %"
+                     G_GUINT64_FORMAT " bytes. It is not the right file; nothing was downloaded."),
+                   total, job->expected_size);
+      return FALSE;
+    }
+  if (total != 0 && part->total != 0 && total != part->total)
+    {
+      g_set_error (&a->error, UB_ERROR, UB_ERROR_NETWORK,
+                   _("The server gives two different sizes for %s (%" G_GUINT64_FORMAT " and %"
+                     G_GUINT64_FORMAT " bytes)."), job->url, part->total, total);
+      return FALSE;
+    }
+  if (total != 0 && job->expected_size == 0 &&
+      !ub_download_check_space (job->directory, total > part->offset ? total - part->offset : 0, &a->error))
+    return FALSE;
+  part->total = total;
+  ub_download_job_set_progress (job, part->offset, total);
+  return TRUE;
+}
+
+static gboolean
+accept_response (Attempt *a)
+{
+  long status = 0;
+  curl_off_t length = -1;
+  guint64 start, total;
+
+  a->checked = TRUE;
+  curl_easy_getinfo (a->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo (a->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+  g_debug ("HTTP %ld, Content-Length %" CURL_FORMAT_CURL_OFF_T ", Content-Range %s", status, length,
+           get_header (a->curl, "Content-Range") ? get_header (a->curl, "Content-Range") : "none");
+  if (status == 206)
+    {
+      if (!parse_content_range (get_header (a->curl, "Content-Range"), &start, &total) || start != a->start)
+        {
+          g_debug ("The server answered from another byte than %" G_GUINT64_FORMAT "; restarting from zero",
+                   a->start);
+          a->restart = TRUE;
+          return FALSE;
+        }
+      return accept_total (a, total != 0 ? total : length >= 0 ? start + (guint64)length : 0);
+    }
+  if (status == 200)
+    {
+      if (!accept_total (a, length >= 0 ? (guint64)length : 0))
+        return FALSE;
+      if (a->start > 0)
+        {
+          g_debug ("The server ignored the Range request; restarting from zero");
+          return ub_download_truncate (a->part, &a->error);
+        }
+      return TRUE;
+    }
+  if (status == 416 && a->start > 0)
+    {
+      parse_content_range (get_header (a->curl, "Content-Range"), &start, &total);
+      a->satisfied = total == a->start && accept_total (a, total);
+      a->restart = !a->satisfied && a->error == NULL;
+      g_debug ("HTTP 416: the file has %" G_GUINT64_FORMAT " bytes, %s", total,
+               a->satisfied ? "the .part is complete" : "restarting from zero");
+      return FALSE;
+    }
+  set_http_error (a, status);
+  return FALSE;
+}
+
+static size_t
+on_write (char   *data,
+          size_t  size,
+          size_t  nmemb,
+          void   *user_data)
+{
+  Attempt *a = user_data;
+  UbDownloadPart *part = a->part;
+  guint64 expected = part->job->expected_size;
+  gsize len = size * nmemb;
+
+  if (!a->checked && !accept_response (a))
+    return 0;
+  if (expected != 0 && part->offset + len > expected)
+    {
+      /* More than the file may have: keep what fits and let verification judge it */
+      g_debug ("The server sends more than the expected %" G_GUINT64_FORMAT " bytes", expected);
+      len = (gsize)(expected - part->offset);
+      a->full = TRUE;
+    }
+  if (!write_all (part, data, len, &a->error))
+    return 0;
+  ub_hasher_update (part->hasher, data, len);
+  part->offset += len;
+  ub_download_job_set_progress (part->job, part->offset, part->total);
+  return a->full ? 0 : size * nmemb;
+}
+
+static int
+on_progress (void       *user_data,
+             curl_off_t  dltotal,
+             curl_off_t  dlnow,
+             curl_off_t  ultotal,
+             curl_off_t  ulnow)
+{
+  Attempt *a = user_data;
+
+  return g_cancellable_is_cancelled (a->cancellable) ? 1 : 0;
+}
+
+static void
+setup_handle (CURL          *curl,
+              UbDownloadJob *job)
+{
+  curl_easy_setopt (curl, CURLOPT_URL, job->url);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
+  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt (curl, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+  curl_easy_setopt (curl, CURLOPT_USERAGENT, UB_HTTP_USER_AGENT);
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  /* Tests only: the loopback server's CA, next to the system's (CAPATH stays) */
+  if (job->ca_file != NULL)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, job->ca_file);
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)job->connect_timeout_ms);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
+  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long)job->stall_seconds);
+  curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt (curl, CURLOPT_BUFFERSIZE, (long)CURL_BUFFER_SIZE);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+}
+
+static gboolean
+is_transient (CURLcode code)
+{
+  switch ((int)code)
+    {
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_GOT_NOTHING:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+set_transfer_error (Attempt   *a,
+                    CURLcode   code,
+                    GError   **error)
+{
+  UbDownloadJob *job = a->part->job;
+
+  if (code == CURLE_OPERATION_TIMEDOUT && a->checked)
+    g_set_error (error, UB_ERROR, UB_ERROR_TIMED_OUT,
+                 _("The download stalled: the server sent almost nothing for %u seconds (%s)."),
+                 job->stall_seconds, job->url);
+  else if (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR)
+    g_set_error (error, UB_ERROR, UB_ERROR_NETWORK, _("The connection to the server dropped (%s)."), job->url);
+  else
+    ub_http_set_curl_error (error, code, job->url);
+}
+
+static Outcome
+classify (Attempt   *a,
+          CURLcode   code,
+          GError   **error)
+{
+  if (a->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&a->error));
+      return a->transient ? OUTCOME_RETRY : OUTCOME_FAILED;
+    }
+  if (g_cancellable_set_error_if_cancelled (a->cancellable, error))
+    return OUTCOME_FAILED;
+  if (a->satisfied || a->full)
+    return OUTCOME_COMPLETE;
+  if (a->restart)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_NETWORK,
+                   _("The server did not continue the download where it stopped (%s)."), a->part->job->url);
+      return OUTCOME_RESTART;
+    }
+  if (code == CURLE_OK)
+    return OUTCOME_COMPLETE;
+  set_transfer_error (a, code, error);
+  g_debug ("Attempt from byte %" G_GUINT64_FORMAT " ended at byte %" G_GUINT64_FORMAT ": %s",
+           a->start, a->part->offset, curl_easy_strerror (code));
+  return is_transient (code) ? OUTCOME_RETRY : OUTCOME_FAILED;
+}
+
+static Outcome
+attempt_once (CURL            *curl,
+              UbDownloadPart  *part,
+              GCancellable    *cancellable,
+              GError         **error)
+{
+  Attempt a = { part, cancellable, curl, part->offset, FALSE, FALSE, FALSE, FALSE, FALSE, NULL };
+  g_autofree char *range = part->offset > 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT "-", part->offset) : NULL;
+  CURLcode code;
+
+  if (lseek (part->fd, (off_t)part->offset, SEEK_SET) < 0)
+    {
+      set_write_error (part, errno, error);
+      return OUTCOME_FAILED;
+    }
+  curl_easy_setopt (curl, CURLOPT_RANGE, range);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &a);
+  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, &a);
+  g_debug ("GET %s from byte %" G_GUINT64_FORMAT, part->job->url, part->offset);
+  code = curl_easy_perform (curl);
+  if (code == CURLE_OK && !a.checked)
+    accept_response (&a);     /* an empty body: no write callback saw the status */
+  return classify (&a, code, error);
+}
+
+static void
+give_up (UbDownloadPart  *part,
+         GError          *last,
+         GError         **error)
+{
+  g_autofree char *kept = g_format_size (part->offset);
+
+  if (part->offset == 0)
+    g_propagate_error (error, last);
+  else
+    {
+      /* TRANSLATORS: the first %s is an error message, the second a size such as "1.2 GB" */
+      g_set_error (error, last->domain, last->code, _("%s The %s downloaded so far are kept; "
+                                                      "try again to continue."), last->message, kept);
+      g_error_free (last);
+    }
+}
+
+/**
+ * ub_download_transfer:
+ *
+ * Fetches the rest of the file into @part, retrying dropped connections.
+ *
+ * Returns: %TRUE when the server has nothing more to send; the caller
+ *   verifies size and checksums
+ */
+gboolean
+ub_download_transfer (UbDownloadPart  *part,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
+  CURL *curl = curl_easy_init ();
+  guint failures = 0;
+
+  ub_http_global_init ();
+  setup_handle (curl, part->job);
+  for (;;)
+    {
+      g_autoptr(GError) last = NULL;
+      guint64 before = part->offset;
+      Outcome outcome = attempt_once (curl, part, cancellable, &last);
+      guint delay;
+
+      if (outcome == OUTCOME_COMPLETE || outcome == OUTCOME_FAILED)
+        {
+          curl_easy_cleanup (curl);
+          if (outcome == OUTCOME_FAILED)
+            g_propagate_error (error, g_steal_pointer (&last));
+          return outcome == OUTCOME_COMPLETE;
+        }
+      if (outcome == OUTCOME_RESTART && !ub_download_truncate (part, error))
+        break;
+      failures = part->offset > before ? 1 : failures + 1;
+      if (failures > MAX_RETRIES)
+        {
+          give_up (part, g_steal_pointer (&last), error);
+          break;
+        }
+      delay = part->job->retry_delay_ms << (failures - 1);
+      g_debug ("Retry %u of %u in %u ms, from byte %" G_GUINT64_FORMAT " (%s)",
+               failures, MAX_RETRIES, delay, part->offset, last->message);
+      if (!ub_download_sleep (delay, cancellable))
+        {
+          g_cancellable_set_error_if_cancelled (cancellable, error);
+          break;
+        }
+    }
+  curl_easy_cleanup (curl);
+  return FALSE;
+}
