@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @UB_ERROR_CHECKSUM: a file's size or hash is not what it must be
  * @UB_ERROR_WRONG_FIRMWARE: the firmware is for another model
  * @UB_ERROR_CORRUPT_ARCHIVE: a firmware file (IPSW) is damaged, truncated or unsafe
+ * @UB_ERROR_ERASE_REQUIRED: the firmware cannot update this phone and keep its data;
+ *   only an erase restore is possible, and the person must be asked first
  *
  * Error codes in the %UB_ERROR domain.
  */
@@ -51,6 +53,7 @@ typedef enum
   UB_ERROR_CHECKSUM,
   UB_ERROR_WRONG_FIRMWARE,
   UB_ERROR_CORRUPT_ARCHIVE,
+  UB_ERROR_ERASE_REQUIRED,
 } UbError;
 
 GQuark ub_error_quark (void);
