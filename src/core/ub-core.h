@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include "ub-build-identity.h"
+#include "ub-build-manifest.h"
 #include "ub-clock.h"
 #include "ub-device.h"
 #include "ub-device-monitor.h"
@@ -16,6 +18,7 @@
 #include "ub-guide.h"
 #include "ub-hash.h"
 #include "ub-iboot-info.h"
+#include "ub-ipsw.h"
 #include "ub-lockdown.h"
 #include "ub-model.h"
 #include "ub-model-db.h"

@@ -1,0 +1,173 @@
+/* ub-ipsw-stream.c — one entry of an IPSW, read straight from the archive
+ *
+ * Reads go through zip_fread() into the caller's buffer, at most 1 MiB at
+ * a time, so memory stays bounded whatever the entry's size (libzip keeps
+ * an inflate window for deflated entries). The archive's handle is shared
+ * with UbIpsw and every other stream of it: each libzip call holds the
+ * owner's lock. libzip checks the CRC and the size at the end; the stream
+ * checks the size too, and a short entry is an error, never a silent EOF.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ub-ipsw-stream"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "ub-error.h"
+#include "ub-ipsw-stream.h"
+
+#define MAX_READ (1024 * 1024)
+
+struct _UbIpswStream
+{
+  GInputStream  parent_instance;
+
+  GObject      *owner;
+  GMutex       *lock;
+  zip_file_t   *file;
+  char         *name;
+  guint64       size;
+  guint64       position;
+};
+
+G_DEFINE_FINAL_TYPE (UbIpswStream, ub_ipsw_stream, G_TYPE_INPUT_STREAM)
+
+static void
+close_file (UbIpswStream *self)
+{
+  if (self->file == NULL)
+    return;
+  g_mutex_lock (self->lock);
+  zip_fclose (self->file);
+  g_mutex_unlock (self->lock);
+  self->file = NULL;
+}
+
+static void
+set_damaged (UbIpswStream  *self,
+             const char    *detail,
+             GError       **error)
+{
+  g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE,
+               /* TRANSLATORS: %s: a file inside the firmware, then what is wrong with it */
+               _("The firmware file is damaged: “%s” cannot be read (%s). Download it again."),
+               self->name, detail);
+}
+
+static gssize
+ub_ipsw_stream_read (GInputStream  *stream,
+                     void          *buffer,
+                     gsize          count,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  UbIpswStream *self = UB_IPSW_STREAM (stream);
+  zip_int64_t n;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return -1;
+  if (self->file == NULL || count == 0)
+    return 0;
+  g_mutex_lock (self->lock);
+  n = zip_fread (self->file, buffer, MIN (count, MAX_READ));
+  g_mutex_unlock (self->lock);
+  if (n < 0)
+    {
+      set_damaged (self, zip_error_strerror (zip_file_get_error (self->file)), error);
+      return -1;
+    }
+  if ((guint64)n > self->size - self->position)
+    {
+      set_damaged (self, "longer than its declared size", error);
+      return -1;
+    }
+  if (n == 0 && self->position != self->size)
+    {
+      set_damaged (self, "shorter than its declared size", error);
+      return -1;
+    }
+  self->position += n;
+  return n;
+}
+
+static gboolean
+ub_ipsw_stream_close (GInputStream  *stream,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  close_file (UB_IPSW_STREAM (stream));
+  return TRUE;
+}
+
+static void
+ub_ipsw_stream_finalize (GObject *object)
+{
+  UbIpswStream *self = UB_IPSW_STREAM (object);
+
+  close_file (self);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_object (&self->owner);
+
+  G_OBJECT_CLASS (ub_ipsw_stream_parent_class)->finalize (object);
+}
+
+static void
+ub_ipsw_stream_class_init (UbIpswStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = ub_ipsw_stream_finalize;
+  stream_class->read_fn = ub_ipsw_stream_read;
+  stream_class->close_fn = ub_ipsw_stream_close;
+}
+
+static void
+ub_ipsw_stream_init (UbIpswStream *self)
+{
+}
+
+/**
+ * ub_ipsw_stream_new:
+ * @owner: kept alive while the stream lives (the UbIpsw holding @lock and
+ *   the archive)
+ * @lock: held around every libzip call
+ * @file: (transfer full): the opened entry
+ * @size: its declared size
+ */
+GInputStream *
+ub_ipsw_stream_new (GObject    *owner,
+                    GMutex     *lock,
+                    zip_file_t *file,
+                    const char *name,
+                    guint64     size)
+{
+  UbIpswStream *self;
+
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  g_return_val_if_fail (lock != NULL && file != NULL && name != NULL, NULL);
+
+  self = g_object_new (UB_TYPE_IPSW_STREAM, NULL);
+  self->owner = g_object_ref (owner);
+  self->lock = lock;
+  self->file = file;
+  self->name = g_strdup (name);
+  self->size = size;
+  return G_INPUT_STREAM (self);
+}
+
+guint64
+ub_ipsw_stream_get_size (UbIpswStream *self)
+{
+  g_return_val_if_fail (UB_IS_IPSW_STREAM (self), 0);
+  return self->size;
+}
+
+guint64
+ub_ipsw_stream_get_position (UbIpswStream *self)
+{
+  g_return_val_if_fail (UB_IS_IPSW_STREAM (self), 0);
+  return self->position;
+}
