@@ -186,9 +186,13 @@ ub_build_manifest_new_from_data (const guint8  *data,
 {
   g_autoptr(UbBuildManifest) self = g_object_new (UB_TYPE_BUILD_MANIFEST, NULL);
 
-  self->root = ub_plist_parse_untrusted (data, len, error);
+  self->root = ub_plist_parse_untrusted (data, len, NULL);
   if (self->root == NULL)
-    return NULL;
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                           "not a property list, or one nested too deeply to parse safely");
+      return NULL;
+    }
   if (plist_get_node_type (self->root) != PLIST_DICT)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "the top level is not a dictionary");

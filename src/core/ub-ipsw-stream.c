@@ -4,8 +4,9 @@
  * a time, so memory stays bounded whatever the entry's size (libzip keeps
  * an inflate window for deflated entries). The archive's handle is shared
  * with UbIpsw and every other stream of it: each libzip call holds the
- * owner's lock. libzip checks the CRC and the size at the end; the stream
- * checks the size too, and a short entry is an error, never a silent EOF.
+ * owner's lock. libzip checks the CRC and the size at the end, so the read
+ * that delivers the last byte already fails on a damaged entry; a short
+ * entry is an error, never a silent end of file.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -56,6 +57,29 @@ set_damaged (UbIpswStream  *self,
                self->name, detail);
 }
 
+/* One more read at the end: libzip checks the CRC and the size only when a
+ * read returns 0, and a caller that knows the size may never ask for more */
+static zip_int64_t
+read_locked (UbIpswStream *self,
+             void         *buffer,
+             gsize         count)
+{
+  zip_int64_t n;
+  guint8 probe;
+
+  g_mutex_lock (self->lock);
+  n = zip_fread (self->file, buffer, count);
+  if (n > 0 && (guint64)n == self->size - self->position)
+    {
+      zip_int64_t more = zip_fread (self->file, &probe, 1);
+
+      if (more != 0)
+        n = more < 0 ? more : n + 1;
+    }
+  g_mutex_unlock (self->lock);
+  return n;
+}
+
 static gssize
 ub_ipsw_stream_read (GInputStream  *stream,
                      void          *buffer,
@@ -70,9 +94,7 @@ ub_ipsw_stream_read (GInputStream  *stream,
     return -1;
   if (self->file == NULL || count == 0)
     return 0;
-  g_mutex_lock (self->lock);
-  n = zip_fread (self->file, buffer, MIN (count, MAX_READ));
-  g_mutex_unlock (self->lock);
+  n = read_locked (self, buffer, MIN (count, MAX_READ));
   if (n < 0)
     {
       set_damaged (self, zip_error_strerror (zip_file_get_error (self->file)), error);
