@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "devices", ub_cli_devices, N_("List connected Apple devices and their mode") },
   { "wait", ub_cli_wait, N_("Wait until a phone is in a given mode") },
   { "firmware", ub_cli_firmware, N_("List a model’s restore images and which one Apple signs") },
+  { "ipsw", ub_cli_ipsw, N_("Show what a firmware file holds and whether it fits a model") },
 };
 
 static void
@@ -42,6 +43,8 @@ print_help (FILE *out)
   fprintf (out, "  3  %s\n", _("no such model, or the name matches models with different buttons"));
   fprintf (out, "  4  %s\n", _("timed out waiting for the phone"));
   fprintf (out, "  5  %s\n", _("the phone is there but this user may not use its USB connection (udev rule)"));
+  fprintf (out, "  9  %s\n", _("the firmware is for another model"));
+  fprintf (out, "  10 %s\n", _("the firmware has no restore of the kind asked for (e.g. no update that keeps the data)"));
 }
 
 int

@@ -23,6 +23,8 @@ typedef enum
   UB_CLI_EXIT_NO_MODEL = 3,
   UB_CLI_EXIT_TIMEOUT = 4,
   UB_CLI_EXIT_PERMISSION = 5,
+  UB_CLI_EXIT_WRONG_FIRMWARE = 9,
+  UB_CLI_EXIT_NO_SUCH_RESTORE = 10,
 } UbCliExit;
 
 int   ub_cli_models       (int            argc,
@@ -34,6 +36,8 @@ int   ub_cli_devices      (int            argc,
 int   ub_cli_wait         (int            argc,
                            char         **argv);
 int   ub_cli_firmware     (int            argc,
+                           char         **argv);
+int   ub_cli_ipsw         (int            argc,
                            char         **argv);
 
 int   ub_cli_usage_error  (GOptionContext *context,
