@@ -239,13 +239,15 @@ resolve_model (UbModelDb  *db,
     if (g_strcmp0 (ub_model_get_board (all->pdata[i]), ub_model_get_board (model)) != 0)
       {
         /* TRANSLATORS: %s: what the person typed (“iPhone X”) */
-        fprintf (stderr, _("unbrick-cli: “%s” is more than one board; a firmware's contents depend on "
+        fprintf (stderr, _("unbrick-cli: “%s” is more than one board; a firmware’s contents depend on "
                            "the board: give the product type (e.g. %s) or the board (e.g. %s)\n"),
                  query, ub_model_get_product_type (model), ub_model_get_board (model));
         return NULL;
       }
   return model;
 }
+
+#define CAT_BUFFER_SIZE (1024 * 1024)
 
 static int
 cat_component (UbIpsw     *ipsw,
@@ -254,9 +256,14 @@ cat_component (UbIpsw     *ipsw,
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) in = ub_ipsw_open_component (ipsw, path, &error);
   g_autoptr(GOutputStream) out = g_unix_output_stream_new (fileno (stdout), FALSE);
+  g_autofree guint8 *buffer = g_malloc (CAT_BUFFER_SIZE);
+  gssize n = 0;
 
   fflush (stdout);
-  if (in == NULL || g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE, NULL, &error) < 0)
+  while (in != NULL && (n = g_input_stream_read (in, buffer, CAT_BUFFER_SIZE, NULL, &error)) > 0)
+    if (!g_output_stream_write_all (out, buffer, n, NULL, NULL, &error))
+      break;
+  if (error != NULL)
     {
       fprintf (stderr, "unbrick-cli: %s\n", error->message);
       return UB_CLI_EXIT_FAILED;
@@ -270,7 +277,7 @@ run (Report     *r,
      const char *model_query,
      const char *cat)
 {
-  g_autoptr(UbModelDb) db = ub_model_db_new_default ();
+  g_autoptr(UbModelDb) db = model_query ? ub_model_db_new_default () : NULL;
   g_autoptr(GError) error = NULL;
   int status = UB_CLI_EXIT_OK;
 
