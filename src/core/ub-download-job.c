@@ -414,6 +414,8 @@ download_locked (UbDownloadJob  *job,
   ok = ok && verify_part (job, &part, error) && install_part (job, &part, error);
   if (part.fd >= 0)
     close (part.fd);
+  if (!ok && part.fd >= 0 && part.offset == 0)
+    g_unlink (job->part_path);      /* nothing worth keeping */
   g_clear_pointer (&part.hasher, ub_hasher_free);
   return ok;
 }

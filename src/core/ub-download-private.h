@@ -30,7 +30,7 @@ typedef struct
   char    *expected_sha1;
   guint64  expected_size;
   char    *ca_file;
-  guint    stall_seconds;
+  guint    stall_ms;
   guint    connect_timeout_ms;
   guint    retry_delay_ms;
   guint    lock_poll_ms;

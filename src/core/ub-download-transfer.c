@@ -11,10 +11,13 @@
  *   416 with the kept size   → the .part is already complete
  *   404, 5xx, …              → an error that names the status
  *
- * A dropped or stalled connection (under 1 KiB/s for 30 s, scaled by
+ * A dropped or stalled connection (under 1 KiB/s over 30 s, scaled by
  * UNBRICK_TIME_SCALE) is retried from where it stopped, a few times with a
- * growing pause; an attempt that added bytes resets the count. TLS
- * verification is never turned off.
+ * growing pause; an attempt that added bytes resets the count. The stall is
+ * measured here, in the progress callback, rather than with libcurl's
+ * CURLOPT_LOW_SPEED_TIME: libcurl averages the speed over its last five
+ * seconds, so a stall after a fast start would be noticed five seconds late.
+ * TLS verification is never turned off.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,6 +30,7 @@
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -36,7 +40,8 @@
 
 #define MAX_RETRIES 4
 #define MAX_REDIRECTS 10
-#define LOW_SPEED_BYTES 1024
+#define LOW_SPEED_BYTES 1024       /* per second, on average over the stall window */
+#define STALL_SAMPLES 4
 #define CURL_BUFFER_SIZE (256 * 1024)
 
 typedef enum
@@ -58,7 +63,12 @@ typedef struct
   gboolean        satisfied;      /* a 416 saying the .part is complete */
   gboolean        full;           /* the expected size is reached */
   gboolean        transient;      /* @error is a 502/503/504: worth another try */
+  gboolean        stalled;
   GError         *error;
+  /* received bytes, sampled every quarter of the stall window */
+  gint64          sample_time[2 * STALL_SAMPLES];
+  curl_off_t      sample_bytes[2 * STALL_SAMPLES];
+  guint           n_samples;
 } Attempt;
 
 gboolean
@@ -335,6 +345,38 @@ on_write (char   *data,
   return a->full ? 0 : size * nmemb;
 }
 
+static void
+drop_first_sample (Attempt *a)
+{
+  a->n_samples--;
+  memmove (a->sample_time, a->sample_time + 1, a->n_samples * sizeof a->sample_time[0]);
+  memmove (a->sample_bytes, a->sample_bytes + 1, a->n_samples * sizeof a->sample_bytes[0]);
+}
+
+/* Stalled: under LOW_SPEED_BYTES a second since the newest sample that is at
+ * least a stall window old (samples every quarter window; libcurl calls this
+ * about once a second even when nothing arrives) */
+static gboolean
+is_stalled (Attempt    *a,
+            curl_off_t  now_bytes)
+{
+  gint64 window = (gint64)a->part->job->stall_ms * 1000;
+  gint64 now = g_get_monotonic_time ();
+
+  while (a->n_samples >= 2 && now - a->sample_time[1] >= window)
+    drop_first_sample (a);
+  if (a->n_samples == 0 || now - a->sample_time[a->n_samples - 1] >= window / STALL_SAMPLES)
+    {
+      if (a->n_samples == G_N_ELEMENTS (a->sample_time))
+        drop_first_sample (a);
+      a->sample_time[a->n_samples] = now;
+      a->sample_bytes[a->n_samples] = now_bytes;
+      a->n_samples++;
+    }
+  return now - a->sample_time[0] >= window &&
+         (guint64)(now_bytes - a->sample_bytes[0]) < (guint64)LOW_SPEED_BYTES * (guint64)window / G_USEC_PER_SEC;
+}
+
 static int
 on_progress (void       *user_data,
              curl_off_t  dltotal,
@@ -344,7 +386,10 @@ on_progress (void       *user_data,
 {
   Attempt *a = user_data;
 
-  return g_cancellable_is_cancelled (a->cancellable) ? 1 : 0;
+  if (g_cancellable_is_cancelled (a->cancellable))
+    return 1;
+  a->stalled = is_stalled (a, dlnow);
+  return a->stalled ? 1 : 0;
 }
 
 static void
@@ -364,8 +409,6 @@ setup_handle (CURL          *curl,
   if (job->ca_file != NULL)
     curl_easy_setopt (curl, CURLOPT_CAINFO, job->ca_file);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)job->connect_timeout_ms);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, (long)LOW_SPEED_BYTES);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long)job->stall_seconds);
   curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt (curl, CURLOPT_BUFFERSIZE, (long)CURL_BUFFER_SIZE);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_write);
@@ -401,10 +444,14 @@ set_transfer_error (Attempt   *a,
 {
   UbDownloadJob *job = a->part->job;
 
-  if (code == CURLE_OPERATION_TIMEDOUT && a->checked)
+  guint seconds = MAX (1, job->stall_ms / 1000);
+
+  if (a->stalled)
     g_set_error (error, UB_ERROR, UB_ERROR_TIMED_OUT,
-                 _("The download stalled: the server sent almost nothing for %u seconds (%s)."),
-                 job->stall_seconds, job->url);
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "The download stalled: the server sent almost nothing for %u second (%s).",
+                              "The download stalled: the server sent almost nothing for %u seconds (%s).",
+                              seconds), seconds, job->url);
   else if (code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR)
     g_set_error (error, UB_ERROR, UB_ERROR_NETWORK, _("The connection to the server dropped (%s)."), job->url);
   else
@@ -421,7 +468,7 @@ classify (Attempt   *a,
       g_propagate_error (error, g_steal_pointer (&a->error));
       return a->transient ? OUTCOME_RETRY : OUTCOME_FAILED;
     }
-  if (g_cancellable_set_error_if_cancelled (a->cancellable, error))
+  if (!a->stalled && g_cancellable_set_error_if_cancelled (a->cancellable, error))
     return OUTCOME_FAILED;
   if (a->satisfied || a->full)
     return OUTCOME_COMPLETE;
@@ -436,7 +483,7 @@ classify (Attempt   *a,
   set_transfer_error (a, code, error);
   g_debug ("Attempt from byte %" G_GUINT64_FORMAT " ended at byte %" G_GUINT64_FORMAT ": %s",
            a->start, a->part->offset, curl_easy_strerror (code));
-  return is_transient (code) ? OUTCOME_RETRY : OUTCOME_FAILED;
+  return is_transient (code) || a->stalled ? OUTCOME_RETRY : OUTCOME_FAILED;
 }
 
 static Outcome
@@ -445,7 +492,7 @@ attempt_once (CURL            *curl,
               GCancellable    *cancellable,
               GError         **error)
 {
-  Attempt a = { part, cancellable, curl, part->offset, FALSE, FALSE, FALSE, FALSE, FALSE, NULL };
+  Attempt a = { .part = part, .cancellable = cancellable, .curl = curl, .start = part->offset };
   g_autofree char *range = part->offset > 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT "-", part->offset) : NULL;
   CURLcode code;
 

@@ -481,7 +481,7 @@ job_new (UbDownload *self)
   job->expected_sha1 = g_strdup (self->expected_sha1);
   job->expected_size = self->expected_size;
   job->ca_file = g_strdup (g_getenv ("UNBRICK_TEST_CA_FILE"));
-  job->stall_seconds = MAX (1, ub_clock_scale_ms (clock, STALL_SECONDS * 1000) / 1000);
+  job->stall_ms = ub_clock_scale_ms (clock, STALL_SECONDS * 1000);
   job->connect_timeout_ms = ub_clock_scale_ms (clock, CONNECT_TIMEOUT_MS);
   job->retry_delay_ms = ub_clock_scale_ms (clock, RETRY_DELAY_MS);
   job->lock_poll_ms = MIN (LOCK_POLL_MS, ub_clock_scale_ms (clock, LOCK_POLL_MS));
