@@ -445,6 +445,58 @@ put_zip64_extra (GByteArray           *out,
   put (out, g_bytes_get_size (e->data), 8);
 }
 
+static gsize
+name_length (const UbTestZipEntry *e)
+{
+  return e->name_len ? e->name_len : strlen (e->name);
+}
+
+static void
+put_locals (GByteArray           *out,
+            const UbTestZipEntry *entries,
+            guint                 n_entries,
+            guint32              *offsets)
+{
+  for (guint i = 0; i < n_entries; i++)
+    {
+      const UbTestZipEntry *e = &entries[i];
+      gboolean zip64 = e->declared_size >= 0xFFFFFFFF;
+
+      offsets[i] = out->len;
+      g_byte_array_append (out, (const guint8 *)"PK\3\4", 4);
+      put_common (out, e, name_length (e), zip64);
+      g_byte_array_append (out, (const guint8 *)e->name, name_length (e));
+      if (zip64)
+        put_zip64_extra (out, e);
+      g_byte_array_append (out, g_bytes_get_data (e->data, NULL), g_bytes_get_size (e->data));
+    }
+}
+
+static void
+put_directory (GByteArray           *out,
+               const UbTestZipEntry *entries,
+               guint                 n_entries,
+               const guint32        *offsets)
+{
+  for (guint i = 0; i < n_entries; i++)
+    {
+      const UbTestZipEntry *e = &entries[i];
+      gboolean zip64 = e->declared_size >= 0xFFFFFFFF;
+
+      g_byte_array_append (out, (const guint8 *)"PK\1\2", 4);
+      put (out, 0x031E, 2);                               /* made by: Unix, 3.0 */
+      put_common (out, e, name_length (e), zip64);
+      put (out, 0, 2);                                    /* comment length */
+      put (out, 0, 2);                                    /* disk */
+      put (out, 0, 2);                                    /* internal attributes */
+      put (out, 0, 4);                                    /* external attributes */
+      put (out, offsets[i], 4);
+      g_byte_array_append (out, (const guint8 *)e->name, name_length (e));
+      if (zip64)
+        put_zip64_extra (out, e);
+    }
+}
+
 /**
  * ub_test_zip_raw:
  *
@@ -458,45 +510,15 @@ ub_test_zip_raw (const UbTestZipEntry *entries,
   g_autofree guint32 *offsets = g_new0 (guint32, n_entries + 1);
   gsize directory;
 
-  for (guint i = 0; i < n_entries; i++)
-    {
-      const UbTestZipEntry *e = &entries[i];
-      gsize name_len = e->name_len ? e->name_len : strlen (e->name);
-      gboolean zip64 = e->declared_size >= 0xFFFFFFFF;
-
-      offsets[i] = out->len;
-      g_byte_array_append (out, (const guint8 *)"PK\3\4", 4);
-      put_common (out, e, name_len, zip64);
-      g_byte_array_append (out, (const guint8 *)e->name, name_len);
-      if (zip64)
-        put_zip64_extra (out, e);
-      g_byte_array_append (out, g_bytes_get_data (e->data, NULL), g_bytes_get_size (e->data));
-    }
+  put_locals (out, entries, n_entries, offsets);
   directory = out->len;
-  for (guint i = 0; i < n_entries; i++)
-    {
-      const UbTestZipEntry *e = &entries[i];
-      gsize name_len = e->name_len ? e->name_len : strlen (e->name);
-      gboolean zip64 = e->declared_size >= 0xFFFFFFFF;
-
-      g_byte_array_append (out, (const guint8 *)"PK\1\2", 4);
-      put (out, 0x031E, 2);                               /* made by: Unix, 3.0 */
-      put_common (out, e, name_len, zip64);
-      put (out, 0, 2);                                    /* comment length */
-      put (out, 0, 2);                                    /* disk */
-      put (out, 0, 2);                                    /* internal attributes */
-      put (out, 0, 4);                                    /* external attributes */
-      put (out, offsets[i], 4);
-      g_byte_array_append (out, (const guint8 *)e->name, name_len);
-      if (zip64)
-        put_zip64_extra (out, e);
-    }
+  put_directory (out, entries, n_entries, offsets);
   g_byte_array_append (out, (const guint8 *)"PK\5\6", 4);
-  put (out, 0, 4);
+  put (out, 0, 4);                                        /* disks */
   put (out, n_entries, 2);
   put (out, n_entries, 2);
   put (out, out->len - directory - 12, 4);
   put (out, directory, 4);
-  put (out, 0, 2);
+  put (out, 0, 2);                                        /* comment length */
   return g_byte_array_free_to_bytes (out);
 }

@@ -325,6 +325,37 @@ check_entry (UbZipDirectory  *self,
   return FALSE;
 }
 
+/* The fixed fields of the directory record at @p, then those the ZIP64
+ * extra field holds */
+static gboolean
+read_record (const guint8  *p,
+             gsize          name_len,
+             gsize          extra_len,
+             UbZipEntry    *e,
+             GError       **error)
+{
+  guint64 disk = le (p + 34, 2);
+
+  e->flags = le (p + 8, 2);
+  e->method = le (p + 10, 2);
+  e->crc = le (p + 16, 4);
+  e->compressed_size = le (p + 20, 4);
+  e->size = le (p + 24, 4);
+  e->offset = le (p + 42, 4);
+  if ((e->size == SATURATED32 || e->compressed_size == SATURATED32 || e->offset == SATURATED32 ||
+       disk == SATURATED16) && !read_zip64_extra (p + ENTRY_SIZE + name_len, extra_len, e, &disk))
+    {
+      g_set_error (error, UB_ZIP_PROBLEM, UB_ZIP_PROBLEM_CORRUPT, "“%s” lacks its ZIP64 sizes", e->name);
+      return FALSE;
+    }
+  if (disk != 0)
+    {
+      g_set_error (error, UB_ZIP_PROBLEM, UB_ZIP_PROBLEM_UNSUPPORTED, "“%s” is on another disk", e->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_entry (UbZipDirectory  *self,
              const guint8    *data,
@@ -335,8 +366,7 @@ parse_entry (UbZipDirectory  *self,
 {
   const guint8 *p = data + *pos;
   UbZipEntry *e = &self->entries[self->n_entries];
-  gsize name_len, extra_len, record_len;
-  guint64 disk;
+  gsize name_len, record_len;
   const char *why;
 
   if (len - *pos < ENTRY_SIZE || memcmp (p, "PK\1\2", 4) != 0)
@@ -346,8 +376,7 @@ parse_entry (UbZipDirectory  *self,
       return FALSE;
     }
   name_len = le (p + 28, 2);
-  extra_len = le (p + 30, 2);
-  record_len = ENTRY_SIZE + name_len + extra_len + le (p + 32, 2);
+  record_len = ENTRY_SIZE + name_len + le (p + 30, 2) + le (p + 32, 2);
   if (record_len > len - *pos)
     {
       g_set_error (error, UB_ZIP_PROBLEM, UB_ZIP_PROBLEM_CORRUPT,
@@ -361,29 +390,9 @@ parse_entry (UbZipDirectory  *self,
       g_set_error (error, UB_ZIP_PROBLEM, UB_ZIP_PROBLEM_UNSAFE_NAME, "“%s”: %s", shown, why);
       return FALSE;
     }
-  *e = (UbZipEntry) {
-    .name = g_strndup ((const char *)p + ENTRY_SIZE, name_len),
-    .flags = le (p + 8, 2),
-    .method = le (p + 10, 2),
-    .crc = le (p + 16, 4),
-    .compressed_size = le (p + 20, 4),
-    .size = le (p + 24, 4),
-    .offset = le (p + 42, 4),
-  };
-  self->n_entries++;
-  disk = le (p + 34, 2);
-  if ((e->size == SATURATED32 || e->compressed_size == SATURATED32 || e->offset == SATURATED32 ||
-       disk == SATURATED16) && !read_zip64_extra (p + ENTRY_SIZE + name_len, extra_len, e, &disk))
-    {
-      g_set_error (error, UB_ZIP_PROBLEM, UB_ZIP_PROBLEM_CORRUPT, "“%s” lacks its ZIP64 sizes", e->name);
-      return FALSE;
-    }
-  if (disk != 0)
-    {
-      g_set_error (error, UB_ZIP_PROBLEM, UB_ZIP_PROBLEM_UNSUPPORTED, "“%s” is on another disk", e->name);
-      return FALSE;
-    }
-  if (!check_entry (self, e, end, error))
+  e->name = g_strndup ((const char *)p + ENTRY_SIZE, name_len);
+  self->n_entries++;                     /* from here on, freed with the directory */
+  if (!read_record (p, name_len, le (p + 30, 2), e, error) || !check_entry (self, e, end, error))
     return FALSE;
   g_hash_table_insert (self->by_name, e->name, GUINT_TO_POINTER (self->n_entries));
   *pos += record_len;
