@@ -116,8 +116,8 @@ open_file (UbIpsw  *self,
            GError **error)
 {
   struct stat st;
-  int fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
-  int saved = errno;
+  int fd = g_open (self->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);  /* a FIFO: no wait */
+  int saved;
 
   if (fd < 0 || fstat (fd, &st) < 0)
     {
