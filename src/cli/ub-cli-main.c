@@ -26,6 +26,8 @@ static const Command commands[] = {
   { "wait", ub_cli_wait, N_("Wait until a phone is in a given mode") },
   { "firmware", ub_cli_firmware, N_("List a model’s restore images and which one Apple signs") },
   { "ipsw", ub_cli_ipsw, N_("Show what a firmware file holds and whether it fits a model") },
+  { "download", ub_cli_download, N_("Download a file, resumably, and check its checksum") },
+  { "verify", ub_cli_verify, N_("Check a file’s SHA-256 or SHA-1") },
 };
 
 static void
@@ -43,6 +45,9 @@ print_help (FILE *out)
   fprintf (out, "  3  %s\n", _("no such model, or the name matches models with different buttons"));
   fprintf (out, "  4  %s\n", _("timed out waiting for the phone"));
   fprintf (out, "  5  %s\n", _("the phone is there but this user may not use its USB connection (udev rule)"));
+  fprintf (out, "  6  %s\n", _("the file’s checksum or size is wrong (a damaged download was deleted)"));
+  fprintf (out, "  7  %s\n", _("not enough disk space (what was downloaded is kept)"));
+  fprintf (out, "  8  %s\n", _("the server could not be reached, refused the file or was not trusted"));
   fprintf (out, "  9  %s\n", _("the firmware is for another model"));
   fprintf (out, "  10 %s\n", _("the firmware has no restore of the kind asked for (e.g. no update that keeps the data)"));
 }

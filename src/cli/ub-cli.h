@@ -23,6 +23,9 @@ typedef enum
   UB_CLI_EXIT_NO_MODEL = 3,
   UB_CLI_EXIT_TIMEOUT = 4,
   UB_CLI_EXIT_PERMISSION = 5,
+  UB_CLI_EXIT_CHECKSUM = 6,
+  UB_CLI_EXIT_NO_SPACE = 7,
+  UB_CLI_EXIT_NETWORK = 8,
   UB_CLI_EXIT_WRONG_FIRMWARE = 9,
   UB_CLI_EXIT_NO_SUCH_RESTORE = 10,
 } UbCliExit;
@@ -37,6 +40,17 @@ int   ub_cli_wait         (int            argc,
                            char         **argv);
 int   ub_cli_firmware     (int            argc,
                            char         **argv);
+int   ub_cli_download     (int            argc,
+                           char         **argv);
+int   ub_cli_verify       (int            argc,
+                           char         **argv);
+int   ub_cli_download_file (const char   *url,
+                            const char   *directory,
+                            const char   *name,
+                            guint64       size,
+                            const char   *sha1,
+                            const char   *sha256,
+                            gboolean      json_progress);
 int   ub_cli_ipsw         (int            argc,
                            char         **argv);
 

@@ -444,7 +444,7 @@ on_job_done (GObject      *source,
   registry_remove (self);
 
   g_mutex_lock (&job->mutex);
-  apply (self, self->state, job->received, job->total, 0, -1);
+  apply (self, job->state, job->received, job->total, 0, -1);
   g_mutex_unlock (&job->mutex);
   set_sha256 (self, error == NULL ? job->sha256 : NULL);
   complete (self, error);
