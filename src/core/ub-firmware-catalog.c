@@ -269,8 +269,8 @@ ub_firmware_catalog_lookup (UbFirmwareCatalog  *self,
   else if (error == NULL || *error == NULL)
     g_set_error (error, UB_ERROR, UB_ERROR_NETWORK,
                  /* TRANSLATORS: %s is the reason, a sentence from the network code */
-                 _("The list of firmware could not be fetched. %s Connect to the internet and "
-                   "try again, or use a firmware file you already have."),
+                 _("The list of firmware could not be fetched. %s Try again later, or use a "
+                   "firmware file you already have."),
                  ipsw_error ? ipsw_error->message : apple_error ? apple_error->message
                  : _("No server gave a usable answer."));
   cached_clear (&ipsw);

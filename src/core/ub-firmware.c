@@ -286,3 +286,17 @@ ub_firmware_compare_versions (const char *a,
     }
   return 0;
 }
+
+/**
+ * ub_firmware_dup_download_dir:
+ *
+ * One shared place for restore images, whichever front end downloads them:
+ * the user's cache directory, since an image can always be downloaded again.
+ *
+ * Returns: (transfer full): `$XDG_CACHE_HOME/unbrick/firmware`
+ */
+char *
+ub_firmware_dup_download_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "unbrick", "firmware", NULL);
+}

@@ -40,6 +40,7 @@ UbSigned    ub_firmware_get_signed         (UbFirmware *self);
 GDateTime  *ub_firmware_get_release_date   (UbFirmware *self);
 gboolean    ub_firmware_get_sha1_from_apple (UbFirmware *self);
 char       *ub_firmware_dup_file_name      (UbFirmware *self);
+char       *ub_firmware_dup_download_dir   (void);
 int         ub_firmware_compare_versions   (const char *a,
                                             const char *b);
 
