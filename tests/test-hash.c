@@ -154,6 +154,36 @@ test_hasher (void)
   g_assert_cmpstr (sha1, ==, file_sha1);
 }
 
+/* The same through the queue's thread, with a reset in the middle */
+static void
+test_queue (void)
+{
+  g_autoptr(UbHasher) hasher = ub_hasher_new (UB_HASH_ALL);
+  g_autofree char *data = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *sha1 = NULL;
+  UbHashQueue *queue;
+  gsize len, done = 0, step = 1;
+
+  g_assert_true (g_file_get_contents (file_path, &data, &len, NULL));
+  queue = ub_hash_queue_new (hasher, 64 * 1024, 3);
+  ub_hash_queue_push (queue, data, len / 2);
+  ub_hash_queue_reset (queue);
+  while (done < len)
+    {
+      gsize n = MIN (step, len - done);
+
+      ub_hash_queue_push (queue, data + done, n);
+      done += n;
+      step = step * 2 + 7;
+    }
+  ub_hash_queue_finish (queue);
+  sha256 = ub_hasher_finish_hex (hasher, UB_HASH_SHA256);
+  sha1 = ub_hasher_finish_hex (hasher, UB_HASH_SHA1);
+  g_assert_cmpstr (sha256, ==, file_sha256);
+  g_assert_cmpstr (sha1, ==, file_sha1);
+}
+
 static void
 test_hex (void)
 {
@@ -188,6 +218,7 @@ main (int   argc,
   g_test_add_func ("/unbrick/hash/file", test_file);
   g_test_add_func ("/unbrick/hash/errors", test_errors);
   g_test_add_func ("/unbrick/hash/hasher", test_hasher);
+  g_test_add_func ("/unbrick/hash/queue", test_queue);
   g_test_add_func ("/unbrick/hash/hex", test_hex);
   status = g_test_run ();
 

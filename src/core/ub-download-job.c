@@ -333,6 +333,7 @@ open_part (UbDownloadJob   *job,
       return FALSE;
     }
   part->offset = (guint64)st.st_size;
+  part->written_back = part->offset;
   if (job->expected_size != 0 && part->offset > job->expected_size)
     {
       g_debug ("“%s” is longer than the file must be; starting from zero", job->part_path);

@@ -65,8 +65,10 @@ typedef struct
   UbDownloadJob *job;
   int            fd;
   UbHasher      *hasher;
+  UbHashQueue   *queue;     /* feeds @hasher from its own thread while transferring */
   guint64        offset;    /* bytes in the .part file, all hashed */
   guint64        total;     /* announced by the server; 0 unknown */
+  guint64        written_back;  /* bytes handed to the disk with sync_file_range() */
 } UbDownloadPart;
 
 gboolean       ub_download_transfer       (UbDownloadPart *part,

@@ -1,7 +1,8 @@
 /* ub-hash.c — SHA-256 and SHA-1 of a stream or a file, in one pass
  *
  * A UbHasher is fed as bytes arrive (the downloader's write callback) or from
- * a file descriptor, 1 MiB at a time. ub_hash_file_async() hashes a local file
+ * a file descriptor, 1 MiB at a time; a UbHashQueue feeds one from a thread
+ * of its own, so that hashing can run beside a fast transfer. ub_hash_file_async() hashes a local file
  * (one the user picked, or `unbrick-cli verify`) in a worker thread; its
  * progress reaches the caller on the caller's main context at most four times
  * a second. Digests come from OpenSSL's EVP interface (libcrypto), which uses
@@ -199,6 +200,135 @@ ub_hash_hex_equal (const char *a,
                    const char *b)
 {
   return a != NULL && b != NULL && g_ascii_strcasecmp (a, b) == 0;
+}
+
+/* UbHashQueue: buffers go round between the producer (free → work) and the
+ * hashing thread (work → free); two markers reset the hasher and stop. */
+typedef struct
+{
+  guint8 *data;
+  gsize   len;
+} Chunk;
+
+static Chunk reset_marker;
+static Chunk stop_marker;
+
+struct _UbHashQueue
+{
+  UbHasher    *hasher;
+  GThread     *thread;
+  GAsyncQueue *work;
+  GAsyncQueue *idle;
+  gsize        buffer_size;
+  guint        n_buffers;
+  Chunk       *chunks;
+};
+
+static gpointer
+hash_queue_thread (gpointer data)
+{
+  UbHashQueue *self = data;
+
+  for (;;)
+    {
+      Chunk *chunk = g_async_queue_pop (self->work);
+
+      if (chunk == &stop_marker)
+        return NULL;
+      if (chunk == &reset_marker)
+        {
+          ub_hasher_reset (self->hasher);
+          continue;
+        }
+      ub_hasher_update (self->hasher, chunk->data, chunk->len);
+      g_async_queue_push (self->idle, chunk);
+    }
+}
+
+/**
+ * ub_hash_queue_new:
+ * @hasher: (transfer none): fed by the queue's thread until ub_hash_queue_finish()
+ * @buffer_size: bytes per buffer
+ * @n_buffers: how many buffers may wait to be hashed before ub_hash_queue_push() blocks
+ *
+ * Returns: (transfer full): a queue with its thread running
+ */
+UbHashQueue *
+ub_hash_queue_new (UbHasher *hasher,
+                   gsize     buffer_size,
+                   guint     n_buffers)
+{
+  UbHashQueue *self = g_new0 (UbHashQueue, 1);
+
+  g_return_val_if_fail (buffer_size > 0 && n_buffers > 0, NULL);
+
+  self->hasher = hasher;
+  self->buffer_size = buffer_size;
+  self->n_buffers = n_buffers;
+  self->work = g_async_queue_new ();
+  self->idle = g_async_queue_new ();
+  self->chunks = g_new0 (Chunk, n_buffers);
+  for (guint i = 0; i < n_buffers; i++)
+    {
+      self->chunks[i].data = g_malloc (buffer_size);
+      g_async_queue_push (self->idle, &self->chunks[i]);
+    }
+  self->thread = g_thread_new ("ub-hash-queue", hash_queue_thread, self);
+  return self;
+}
+
+/**
+ * ub_hash_queue_push:
+ *
+ * Copies @data for hashing; waits only when every buffer is still in use.
+ */
+void
+ub_hash_queue_push (UbHashQueue *self,
+                    const void  *data,
+                    gsize        len)
+{
+  const guint8 *p = data;
+
+  while (len > 0)
+    {
+      Chunk *chunk = g_async_queue_pop (self->idle);
+
+      chunk->len = MIN (len, self->buffer_size);
+      memcpy (chunk->data, p, chunk->len);
+      g_async_queue_push (self->work, chunk);
+      p += chunk->len;
+      len -= chunk->len;
+    }
+}
+
+/**
+ * ub_hash_queue_reset:
+ *
+ * Resets the hasher once the bytes pushed so far are hashed (and forgotten).
+ */
+void
+ub_hash_queue_reset (UbHashQueue *self)
+{
+  g_async_queue_push (self->work, &reset_marker);
+}
+
+/**
+ * ub_hash_queue_finish:
+ *
+ * Waits until every byte pushed is hashed, stops the thread and frees the
+ * queue. The hasher then holds the digests of everything pushed.
+ */
+void
+ub_hash_queue_finish (UbHashQueue *self)
+{
+  g_async_queue_push (self->work, &stop_marker);
+  g_thread_join (self->thread);
+  for (guint i = 0; i < self->n_buffers; i++)
+    g_free (self->chunks[i].data);
+  g_free (self->chunks);
+  g_async_queue_unref (self->work);
+  g_async_queue_unref (self->idle);
+  g_free (self);
 }
 
 /* ub_hash_file_async(): the job is shared by the worker (inner task) and the

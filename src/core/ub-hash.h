@@ -62,6 +62,23 @@ char       *ub_hasher_finish_hex     (UbHasher       *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbHasher, ub_hasher_free)
 
+/**
+ * UbHashQueue:
+ *
+ * Feeds a UbHasher from its own thread: the producer copies its bytes into
+ * one of a few buffers and goes on, so hashing runs beside the transfer.
+ */
+typedef struct _UbHashQueue UbHashQueue;
+
+UbHashQueue *ub_hash_queue_new        (UbHasher       *hasher,
+                                       gsize           buffer_size,
+                                       guint           n_buffers);
+void         ub_hash_queue_push       (UbHashQueue    *self,
+                                       const void     *data,
+                                       gsize           len);
+void         ub_hash_queue_reset      (UbHashQueue    *self);
+void         ub_hash_queue_finish     (UbHashQueue    *self);
+
 gboolean    ub_hash_hex_is_valid     (const char     *hex,
                                       UbHashKinds     kind);
 gboolean    ub_hash_hex_equal        (const char     *a,
