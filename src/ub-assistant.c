@@ -50,6 +50,22 @@ page_index (UbAssistant *self,
   return g_ptr_array_find (self->pages, page, &index) ? (int)index : -1;
 }
 
+/* The nearest needed page after (@step 1) or before (@step -1) @index */
+static UbPage *
+needed_page (UbAssistant *self,
+             int          index,
+             int          step)
+{
+  for (int i = index + step; index >= 0 && i >= 0 && i < (int)self->pages->len; i += step)
+    {
+      UbPage *page = g_ptr_array_index (self->pages, i);
+
+      if (ub_page_get_needed (page))
+        return page;
+    }
+  return NULL;
+}
+
 static void
 update_navigation (UbAssistant *self)
 {
@@ -57,12 +73,13 @@ update_navigation (UbAssistant *self)
   int index = page ? page_index (self, page) : -1;
   gboolean applying = page && ub_page_get_applying (page);
   const char *next_label = page ? ub_page_get_next_label (page) : NULL;
-  gboolean last = index == (int)self->pages->len - 1;
+  gboolean last = needed_page (self, index, 1) == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next",
                                  page && !last && !applying && ub_page_get_complete (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.back",
-                                 index > 0 && !applying && ub_page_get_can_go_back (page));
+                                 needed_page (self, index, -1) != NULL && !applying &&
+                                 ub_page_get_can_go_back (page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.cancel", index > 0 || applying);
   /* TRANSLATORS: the button that goes to the next page of the wizard */
   gtk_button_set_label (self->next_button, next_label ? next_label : _("_Next"));
@@ -75,11 +92,20 @@ static void
 update_titles (UbAssistant *self)
 {
   int index = self->current ? page_index (self, self->current) : -1;
+  guint position = 0, n_needed = 0;
 
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      if (!ub_page_get_needed (g_ptr_array_index (self->pages, i)) && (int)i != index)
+        continue;
+      n_needed++;
+      if ((int)i <= index)
+        position++;
+    }
   g_free (self->subtitle);
   /* TRANSLATORS: under the page title, e.g. "Page 2 of 6" (the pages of the
    * wizard; the guide's button steps say "Step 4 of 6") */
-  self->subtitle = index >= 0 ? g_strdup_printf (_("Page %d of %u"), index + 1, self->pages->len)
+  self->subtitle = index >= 0 ? g_strdup_printf (_("Page %u of %u"), position, n_needed)
                               : g_strdup ("");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
@@ -123,12 +149,19 @@ on_apply_done (UbAssistant *self,
                gboolean     valid,
                UbPage      *page)
 {
-  int index = page_index (self, page);
+  UbPage *next = needed_page (self, page_index (self, page), 1);
 
   update_navigation (self);
-  if (!valid || page != self->current || index + 1 >= (int)self->pages->len)
+  if (!valid || page != self->current || next == NULL)
     return;
-  ub_assistant_go_to (self, g_ptr_array_index (self->pages, index + 1));
+  ub_assistant_go_to (self, next);
+}
+
+static void
+on_page_needed_changed (UbAssistant *self)
+{
+  update_titles (self);
+  update_navigation (self);
 }
 
 static void
@@ -317,6 +350,8 @@ ub_assistant_add_page (UbAssistant *self,
   g_ptr_array_add (self->pages, page);
   g_signal_connect_object (page, "apply-done", G_CALLBACK (on_apply_done), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (page, "request-next", G_CALLBACK (on_request_next), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "notify::needed", G_CALLBACK (on_page_needed_changed), self,
+                           G_CONNECT_SWAPPED);
   gtk_stack_add_named (self->stack, GTK_WIDGET (page), name);
   update_titles (self);
   update_navigation (self);
@@ -392,14 +427,16 @@ ub_assistant_next (UbAssistant *self)
 void
 ub_assistant_back (UbAssistant *self)
 {
-  int index;
+  UbPage *previous;
 
   g_return_if_fail (UB_IS_ASSISTANT (self));
 
-  index = self->current ? page_index (self, self->current) : -1;
-  if (index <= 0 || ub_page_get_applying (self->current) || !ub_page_get_can_go_back (self->current))
+  if (self->current == NULL || ub_page_get_applying (self->current) ||
+      !ub_page_get_can_go_back (self->current))
     return;
-  ub_assistant_go_to (self, g_ptr_array_index (self->pages, index - 1));
+  previous = needed_page (self, page_index (self, self->current), -1);
+  if (previous != NULL)
+    ub_assistant_go_to (self, previous);
 }
 
 /**

@@ -20,6 +20,7 @@ typedef struct
   gboolean      complete;
   gboolean      applying;
   gboolean      can_go_back;
+  gboolean      needed;
   GCancellable *apply_cancellable;
 } UbPagePrivate;
 
@@ -33,6 +34,7 @@ enum {
   PROP_APPLYING,
   PROP_NEXT_LABEL,
   PROP_CAN_GO_BACK,
+  PROP_NEEDED,
   N_PROPS
 };
 
@@ -98,6 +100,9 @@ ub_page_get_property (GObject    *object,
     case PROP_CAN_GO_BACK:
       g_value_set_boolean (value, priv->can_go_back);
       break;
+    case PROP_NEEDED:
+      g_value_set_boolean (value, priv->needed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -128,6 +133,9 @@ ub_page_set_property (GObject      *object,
       break;
     case PROP_CAN_GO_BACK:
       ub_page_set_can_go_back (self, g_value_get_boolean (value));
+      break;
+    case PROP_NEEDED:
+      ub_page_set_needed (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -164,6 +172,13 @@ ub_page_class_init (UbPageClass *klass)
   properties[PROP_NEXT_LABEL] = g_param_spec_string ("next-label", NULL, NULL, NULL, rw);
   properties[PROP_CAN_GO_BACK] = g_param_spec_boolean ("can-go-back", NULL, NULL, TRUE,
                                                        rw | G_PARAM_CONSTRUCT);
+  /**
+   * UbPage:needed:
+   *
+   * Whether the page belongs to the current rescue: Next and Back pass over a
+   * page that is not needed, and the page count leaves it out.
+   */
+  properties[PROP_NEEDED] = g_param_spec_boolean ("needed", NULL, NULL, TRUE, rw | G_PARAM_CONSTRUCT);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -308,6 +323,31 @@ ub_page_set_can_go_back (UbPage   *self,
     return;
   priv->can_go_back = can_go_back;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
+}
+
+gboolean
+ub_page_get_needed (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), FALSE);
+  return priv->needed;
+}
+
+void
+ub_page_set_needed (UbPage   *self,
+                    gboolean  needed)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_if_fail (UB_IS_PAGE (self));
+
+  needed = !!needed;
+  if (priv->needed == needed)
+    return;
+  priv->needed = needed;
+  g_debug ("%s is %s", G_OBJECT_TYPE_NAME (self), needed ? "needed" : "not needed");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDED]);
 }
 
 void

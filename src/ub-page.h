@@ -42,6 +42,10 @@ gboolean    ub_page_get_can_go_back     (UbPage      *self);
 void        ub_page_set_can_go_back     (UbPage      *self,
                                          gboolean     can_go_back);
 
+gboolean    ub_page_get_needed          (UbPage      *self);
+void        ub_page_set_needed          (UbPage      *self,
+                                         gboolean     needed);
+
 void        ub_page_shown               (UbPage      *self);
 void        ub_page_hidden              (UbPage      *self);
 void        ub_page_apply_begin         (UbPage      *self);

@@ -33,6 +33,7 @@ struct _UbRescue
   UbGuideState      result_state;
   UbGuideFailure    result_failure;
   UbDevice         *result_device;
+  UbFirmwareChoice *firmware_choice;
 };
 
 G_DEFINE_FINAL_TYPE (UbRescue, ub_rescue, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ ub_rescue_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->device);
   g_clear_object (&self->result_device);
+  g_clear_object (&self->firmware_choice);
 
   G_OBJECT_CLASS (ub_rescue_parent_class)->dispose (object);
 }
@@ -221,6 +223,7 @@ ub_rescue_class_init (UbRescueClass *klass)
 static void
 ub_rescue_init (UbRescue *self)
 {
+  self->firmware_choice = ub_firmware_choice_new ();
 }
 
 /**
@@ -279,6 +282,19 @@ ub_rescue_get_clock (UbRescue *self)
 {
   g_return_val_if_fail (UB_IS_RESCUE (self), NULL);
   return self->clock;
+}
+
+/**
+ * ub_rescue_get_firmware_choice:
+ *
+ * Returns: (transfer none): the restore image chosen for this rescue (the
+ *   same object for the rescue's whole life)
+ */
+UbFirmwareChoice *
+ub_rescue_get_firmware_choice (UbRescue *self)
+{
+  g_return_val_if_fail (UB_IS_RESCUE (self), NULL);
+  return self->firmware_choice;
 }
 
 UbFault
@@ -372,6 +388,8 @@ ub_rescue_set_model (UbRescue *self,
   if (g_set_object (&self->model, model))
     {
       g_debug ("Model “%s”", model ? ub_model_get_product_type (model) : "(none)");
+      /* Firmware is chosen for one model */
+      ub_firmware_choice_clear (self->firmware_choice);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
     }
 }
@@ -523,6 +541,7 @@ ub_rescue_reset (UbRescue *self)
   ub_rescue_set_goal (self, UB_SEQUENCE_FORCE_RESTART);
   ub_rescue_set_model (self, NULL);
   ub_rescue_set_safety_done (self, FALSE);
+  ub_firmware_choice_clear (self->firmware_choice);
   ub_rescue_set_result (self, UB_GUIDE_READY, UB_GUIDE_FAILURE_NONE, NULL);
   g_object_thaw_notify (G_OBJECT (self));
 }

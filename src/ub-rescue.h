@@ -39,6 +39,7 @@ UbModelDb       *ub_rescue_get_model_db         (UbRescue         *self);
 UbSequenceBook  *ub_rescue_get_sequence_book    (UbRescue         *self);
 UbDeviceMonitor *ub_rescue_get_device_monitor   (UbRescue         *self);
 UbClock         *ub_rescue_get_clock            (UbRescue         *self);
+UbFirmwareChoice *ub_rescue_get_firmware_choice (UbRescue         *self);
 
 UbFault          ub_rescue_get_fault            (UbRescue         *self);
 void             ub_rescue_set_fault            (UbRescue         *self,

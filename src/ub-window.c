@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "pages/ub-firmware-page.h"
 #include "pages/ub-guide-page.h"
 #include "pages/ub-phone-page.h"
 #include "pages/ub-rehearsal-page.h"
@@ -47,6 +48,7 @@ add_pages (UbWindow *self)
   ub_assistant_add_page (self->assistant, "triage", ub_triage_page_new (self->rescue));
   ub_assistant_add_page (self->assistant, "phone", ub_phone_page_new (self->rescue));
   ub_assistant_add_page (self->assistant, "safety", ub_safety_page_new (self->rescue));
+  ub_assistant_add_page (self->assistant, "firmware", ub_firmware_page_new (self->rescue));
   ub_assistant_add_page (self->assistant, "rehearsal", ub_rehearsal_page_new (self->rescue));
   ub_assistant_add_page (self->assistant, "guide", ub_guide_page_new (self->rescue, self->speaker));
   ub_assistant_add_page (self->assistant, "result", ub_result_page_new (self->rescue));

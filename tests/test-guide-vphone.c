@@ -144,32 +144,6 @@ guide_finished (gpointer data)
   return state == UB_GUIDE_SUCCEEDED || state == UB_GUIDE_FAILED;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-click (GtkWidget  *root,
-       const char *label)
-{
-  GtkWidget *button = find_button (root, label);
-
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_visible (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 /* Runs the current guide with a scripted user until it ends. */
 static UbGuideState
 play (Behaviour   behaviour,
@@ -183,7 +157,7 @@ play (Behaviour   behaviour,
   g_assert_true (GTK_WIDGET (ub_assistant_get_current_page (assistant)) == page);
   step_id = g_signal_connect_swapped (user.guide, "notify::step", G_CALLBACK (on_step), &user);
   state_id = g_signal_connect_swapped (user.guide, "notify::state", G_CALLBACK (on_state), &user);
-  click (page, "_Start");
+  ub_test_click (page, "_Start");
   g_assert_true (ub_test_wait_until (guide_finished, &user, 60000));
   user.remaining_at_end = ub_guide_get_remaining (user.guide);
   g_signal_handler_disconnect (user.guide, step_id);
@@ -239,21 +213,6 @@ page_is (gpointer data)
   return g_str_equal (G_OBJECT_TYPE_NAME (ub_assistant_get_current_page (assistant)), data);
 }
 
-static GtkWidget *
-find_check (GtkWidget *root)
-{
-  if (GTK_IS_CHECK_BUTTON (root) &&
-      g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (root)), "I have read this") == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_check (child);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
 /* From "What's wrong?" to the guide: the connected phone is found and chosen by itself */
 static void
 test_walk_to_guide (void)
@@ -269,8 +228,14 @@ test_walk_to_guide (void)
   ub_test_wait_frames (GTK_WIDGET (window), 2);
   g_free (ub_test_screenshot (GTK_WIDGET (window), "vphone-01-phone-detected"));
   gtk_widget_activate_action (GTK_WIDGET (assistant), "wizard.next", NULL);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_check (GTK_WIDGET (ub_assistant_get_current_page (assistant)))),
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (ub_test_find_widget (GTK_WIDGET (ub_assistant_get_current_page (assistant)),
+                                                                    GTK_TYPE_CHECK_BUTTON, "I have read this")),
                                TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (assistant), "wizard.next", NULL);
+  /* Firmware: only DFU mode is wanted here */
+  g_assert_true (page_is ((gpointer)"UbFirmwarePage"));
+  gtk_switch_set_active (GTK_SWITCH (ub_test_find_widget (GTK_WIDGET (ub_assistant_get_current_page (assistant)),
+                                                          GTK_TYPE_SWITCH, NULL)), TRUE);
   gtk_widget_activate_action (GTK_WIDGET (assistant), "wizard.next", NULL);
   gtk_widget_activate_action (GTK_WIDGET (assistant), "wizard.next", NULL);
   g_assert_true (page_is ((gpointer)"UbGuidePage"));
@@ -321,7 +286,7 @@ test_held_too_long_then_assisted (void)
   g_assert_true (ub_test_label_is_visible_with (page, "Recovery Mode"));
   g_assert_true (ub_test_wait_until (rescue_in_mode, GINT_TO_POINTER (UB_DEVICE_MODE_RECOVERY), 10000));
 
-  click (page, "_Try Again");
+  ub_test_click (page, "_Try Again");
   guide = ub_guide_page_get_guide (UB_GUIDE_PAGE (page));
   g_assert_cmpint (ub_sequence_get_kind (ub_guide_get_sequence (guide)), ==, UB_SEQUENCE_DFU_ASSISTED);
   g_assert_cmpint (play (USER_GOOD, "vphone-05-guide-assisted-in-dfu"), ==, UB_GUIDE_SUCCEEDED);
@@ -362,6 +327,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *cache = ub_test_isolate_network ();
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
@@ -395,5 +361,6 @@ main (int   argc,
   g_clear_object (&monitor);
   g_clear_object (&book);
   g_clear_object (&db);
+  ub_test_remove_tree (cache);
   return ret;
 }

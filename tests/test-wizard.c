@@ -88,39 +88,6 @@ shot (Fixture    *f,
 }
 
 static GtkWidget *
-find_button_with_label (GtkWidget  *root,
-                        GType       type,
-                        const char *label)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    {
-      const char *l = GTK_IS_BUTTON (root) ? gtk_button_get_label (GTK_BUTTON (root))
-                                           : gtk_check_button_get_label (GTK_CHECK_BUTTON (root));
-      if (l != NULL && g_str_equal (l, label))
-        return root;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_label (child, type, label);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-/* gtk_widget_activate() on a button waits 250 ms before "clicked" */
-static void
-click (GtkWidget  *root,
-       const char *label)
-{
-  GtkWidget *button = find_button_with_label (root, GTK_TYPE_BUTTON, label);
-
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_visible (button) && gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
-
-static GtkWidget *
 find_countdown (GtkWidget *root)
 {
   if (UB_IS_COUNTDOWN (root))
@@ -153,6 +120,12 @@ fake_dfu_phone (void)
   return device;
 }
 
+static gboolean
+firmware_error_shown (gpointer page)
+{
+  return ub_test_label_is_visible_with (page, "The list of firmware could not be fetched");
+}
+
 static void
 walk_to_guide (Fixture *f)
 {
@@ -175,11 +148,24 @@ walk_to_guide (Fixture *f)
 
   g_assert_cmpstr (current_name (f), ==, "UbSafetyPage");
   g_assert_false (next_enabled (f));
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_button_with_label (GTK_WIDGET (current (f)),
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (ub_test_find_widget (GTK_WIDGET (current (f)),
                                                                          GTK_TYPE_CHECK_BUTTON,
                                                                          "I have read this")), TRUE);
   g_assert_true (next_enabled (f));
   shot (f, "wizard-04-safety");
+  next (f);
+
+  /* No catalog can be reached (ub_test_isolate_network): the page says so,
+   * and going on without firmware is a choice the person makes */
+  g_assert_cmpstr (current_name (f), ==, "UbFirmwarePage");
+  g_assert_false (next_enabled (f));
+  g_assert_true (ub_test_wait_until (firmware_error_shown, current (f), 20000));
+  g_assert_false (next_enabled (f));
+  shot (f, "wizard-04b-firmware-offline");
+  gtk_switch_set_active (GTK_SWITCH (ub_test_find_widget (GTK_WIDGET (current (f)), GTK_TYPE_SWITCH, NULL)), TRUE);
+  g_assert_true (next_enabled (f));
+  g_assert_cmpint (ub_firmware_choice_get_origin (ub_rescue_get_firmware_choice (f->rescue)), ==,
+                   UB_FIRMWARE_ORIGIN_SKIPPED);
   next (f);
 
   g_assert_cmpstr (current_name (f), ==, "UbRehearsalPage");
@@ -207,7 +193,7 @@ test_dfu_path (Fixture       *f,
   g_assert_false (next_enabled (f));
   shot (f, "wizard-06-guide-ready");
 
-  click (page, "_Start");
+  ub_test_click (page, "_Start");
   g_assert_cmpint (ub_guide_get_state (guide), ==, UB_GUIDE_RUNNING);
   advance (f, 7.5);
   g_assert_cmpint (ub_guide_get_step (guide), ==, 3);
@@ -228,10 +214,10 @@ test_dfu_path (Fixture       *f,
   g_assert_true (ub_test_label_is_visible_with (page, "Recovery Mode"));
   shot (f, "wizard-08-guide-held-too-long");
 
-  click (page, "_Try Again");
+  ub_test_click (page, "_Try Again");
   guide = ub_guide_page_get_guide (UB_GUIDE_PAGE (page));
   g_assert_cmpint (ub_guide_get_state (guide), ==, UB_GUIDE_READY);
-  click (page, "_Start");
+  ub_test_click (page, "_Start");
   advance (f, 9);
   ub_guide_device_left (guide);
   advance (f, 12);
@@ -301,12 +287,12 @@ test_force_restart_and_recovery (Fixture       *f,
   ub_assistant_go_to (f->assistant, guide_page);
   guide = ub_guide_page_get_guide (UB_GUIDE_PAGE (guide_page));
   g_assert_cmpint (ub_sequence_get_kind (ub_guide_get_sequence (guide)), ==, UB_SEQUENCE_FORCE_RESTART);
-  click (GTK_WIDGET (guide_page), "_Start");
+  ub_test_click (GTK_WIDGET (guide_page), "_Start");
   advance (f, 26);
   g_assert_cmpint (ub_guide_get_state (guide), ==, UB_GUIDE_CHECKING);
   g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (guide_page), "Did the Phone Restart?"));
   shot (f, "wizard-14-guide-restart-question");
-  click (GTK_WIDGET (guide_page), "It _Restarted");
+  ub_test_click (GTK_WIDGET (guide_page), "It _Restarted");
   g_assert_cmpint (ub_guide_get_state (guide), ==, UB_GUIDE_SUCCEEDED);
 
   ub_rescue_set_goal (f->rescue, UB_SEQUENCE_RECOVERY);
@@ -314,7 +300,7 @@ test_force_restart_and_recovery (Fixture       *f,
   ub_assistant_go_to (f->assistant, rehearsal);
   ub_assistant_go_to (f->assistant, guide_page);
   guide = ub_guide_page_get_guide (UB_GUIDE_PAGE (guide_page));
-  click (GTK_WIDGET (guide_page), "_Start");
+  ub_test_click (GTK_WIDGET (guide_page), "_Start");
   advance (f, 5);
   g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (guide_page), "Volume Down together"));
   shot (f, "wizard-15-guide-recovery-iphone7");
@@ -324,10 +310,39 @@ test_force_restart_and_recovery (Fixture       *f,
   shot (f, "wizard-16-guide-not-seen");
 }
 
+/* A force restart needs no firmware: Next and Back pass the firmware page,
+ * and the page count leaves it out */
+static void
+test_firmware_not_needed (Fixture       *f,
+                          gconstpointer  data)
+{
+  UbPage *safety = ub_assistant_get_page_by_name (f->assistant, "safety");
+
+  ub_rescue_set_fault (f->rescue, UB_FAULT_UNRESPONSIVE);
+  ub_rescue_set_model (f->rescue, ub_model_db_lookup_product_type (f->db, "iPhone10,3"));
+  g_assert_false (ub_page_get_needed (ub_assistant_get_page_by_name (f->assistant, "firmware")));
+  ub_assistant_go_to (f->assistant, safety);
+  g_assert_cmpstr (ub_assistant_get_subtitle (f->assistant), ==, "Page 3 of 6");
+  g_assert_true (next_enabled (f));
+  next (f);
+  g_assert_cmpstr (current_name (f), ==, "UbRehearsalPage");
+  g_assert_cmpstr (ub_assistant_get_subtitle (f->assistant), ==, "Page 4 of 6");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->assistant), "wizard.back", NULL));
+  g_assert_cmpstr (current_name (f), ==, "UbSafetyPage");
+
+  /* DFU mode needs it again */
+  ub_rescue_set_goal (f->rescue, UB_SEQUENCE_DFU);
+  g_assert_true (ub_page_get_needed (ub_assistant_get_page_by_name (f->assistant, "firmware")));
+  g_assert_cmpstr (ub_assistant_get_subtitle (f->assistant), ==, "Page 3 of 7");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *cache = ub_test_isolate_network ();
+  int ret;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   ub_test_setup_display ();
@@ -337,7 +352,10 @@ main (int   argc,
   ADD ("dfu-path", test_dfu_path);
   ADD ("other-results", test_other_results);
   ADD ("force-restart-and-recovery", test_force_restart_and_recovery);
+  ADD ("firmware-not-needed", test_firmware_not_needed);
 #undef ADD
 
-  return g_test_run ();
+  ret = g_test_run ();
+  ub_test_remove_tree (cache);
+  return ret;
 }

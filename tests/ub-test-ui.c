@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
 #include "ub-test-ui.h"
 
 typedef struct
@@ -69,6 +72,46 @@ ub_test_wait_frames (GtkWidget *widget,
  * What AdwApplication would do: Unbrick's stylesheet; plus no animations, so
  * that screenshots never catch a page halfway through a transition.
  */
+/**
+ * ub_test_isolate_network:
+ *
+ * Call first in main(), before anything reads the XDG directories: the
+ * cache (firmware lists, downloads) goes to a new temporary directory, and
+ * the firmware catalogs point at a closed port on 127.0.0.1 unless the test
+ * set them already. A test never reaches the internet.
+ *
+ * Returns: (transfer full): the temporary cache directory
+ */
+char *
+ub_test_isolate_network (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *cache = g_dir_make_tmp ("unbrick-test-cache-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("UNBRICK_IPSW_API_URL", "http://127.0.0.1:9", FALSE);
+  g_setenv ("UNBRICK_APPLE_VERSION_URL", "http://127.0.0.1:9/version.plist", FALSE);
+  g_assert_cmpstr (g_get_user_cache_dir (), ==, cache);
+  return cache;
+}
+
+/* rm -r, without following symbolic links */
+void
+ub_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && (dir = g_dir_open (path, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        ub_test_remove_tree (child);
+      }
+  g_remove (path);
+}
+
 void
 ub_test_setup_display (void)
 {
@@ -172,4 +215,53 @@ ub_test_label_is_visible_with (GtkWidget  *root,
                                const char *text)
 {
   return find_label (root, text);
+}
+
+static const char *
+widget_label (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return gtk_button_get_label (GTK_BUTTON (widget));
+  if (GTK_IS_CHECK_BUTTON (widget))
+    return gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  return NULL;
+}
+
+/**
+ * ub_test_find_widget:
+ * @type: a button, check button, preferences row or any other type
+ * @label: (nullable): its label or title; %NULL for the first of @type
+ *
+ * Returns: (transfer none) (nullable): the first match in @root, depth first
+ */
+GtkWidget *
+ub_test_find_widget (GtkWidget  *root,
+                     GType       type,
+                     const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (label == NULL || g_strcmp0 (widget_label (root), label) == 0))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = ub_test_find_widget (child, type, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* gtk_widget_activate() on a button waits 250 ms before "clicked"; a
+ * person can only click what they see and what is sensitive */
+void
+ub_test_click (GtkWidget  *root,
+               const char *label)
+{
+  GtkWidget *button = ub_test_find_widget (root, GTK_TYPE_BUTTON, label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_visible (button) && gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
 }

@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+char    *ub_test_isolate_network (void);
+void     ub_test_remove_tree     (const char *path);
 void     ub_test_setup_display   (void);
 void     ub_test_wait_frames     (GtkWidget  *widget,
                                   guint       n_frames);
@@ -19,5 +21,10 @@ char    *ub_test_screenshot      (GtkWidget  *window,
                                   const char *name);
 gboolean ub_test_label_is_visible_with (GtkWidget  *root,
                                         const char *text);
+GtkWidget *ub_test_find_widget   (GtkWidget  *root,
+                                  GType       type,
+                                  const char *label);
+void     ub_test_click           (GtkWidget  *root,
+                                  const char *label);
 
 G_END_DECLS
