@@ -270,27 +270,38 @@ set_http_error (Attempt *a,
 }
 
 static gboolean
+sizes_agree (Attempt *a,
+             guint64  total)
+{
+  UbDownloadPart *part = a->part;
+  UbDownloadJob *job = part->job;
+  g_autofree char *offered = g_strdup_printf ("%" G_GUINT64_FORMAT, total);
+  g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT, job->expected_size);
+  g_autofree char *before = g_strdup_printf ("%" G_GUINT64_FORMAT, part->total);
+
+  if (total == 0)
+    return TRUE;
+  if (job->expected_size != 0 && total != job->expected_size)
+    /* TRANSLATORS: two numbers of bytes */
+    g_set_error (&a->error, UB_ERROR, UB_ERROR_CHECKSUM,
+                 _("The server offers %s bytes, but the file must have %s bytes. "
+                   "It is not the right file; nothing was downloaded."), offered, expected);
+  else if (part->total != 0 && total != part->total)
+    /* TRANSLATORS: an address, then two numbers of bytes */
+    g_set_error (&a->error, UB_ERROR, UB_ERROR_NETWORK,
+                 _("The server gives two different sizes for %s (%s and %s bytes)."), job->url, before, offered);
+  return a->error == NULL;
+}
+
+static gboolean
 accept_total (Attempt *a,
               guint64  total)
 {
   UbDownloadPart *part = a->part;
   UbDownloadJob *job = part->job;
 
-  if (total != 0 && job->expected_size != 0 && total != job->expected_size)
-    {
-      g_set_error (&a->error, UB_ERROR, UB_ERROR_CHECKSUM,
-                   _("The server offers %" G_GUINT64_FORMAT " bytes, but the file must have %"
-                     G_GUINT64_FORMAT " bytes. It is not the right file; nothing was downloaded."),
-                   total, job->expected_size);
-      return FALSE;
-    }
-  if (total != 0 && part->total != 0 && total != part->total)
-    {
-      g_set_error (&a->error, UB_ERROR, UB_ERROR_NETWORK,
-                   _("The server gives two different sizes for %s (%" G_GUINT64_FORMAT " and %"
-                     G_GUINT64_FORMAT " bytes)."), job->url, part->total, total);
-      return FALSE;
-    }
+  if (!sizes_agree (a, total))
+    return FALSE;
   if (total != 0 && job->expected_size == 0 &&
       !ub_download_check_space (job->directory, total > part->offset ? total - part->offset : 0, &a->error))
     return FALSE;
