@@ -48,6 +48,31 @@ wait_for_port (GSubprocess *process,
   return 0;
 }
 
+static GPtrArray *
+server_argv (const char *python,
+             const char *script,
+             const char *root,
+             const char *port_file,
+             const char *log_path,
+             const char *cert,
+             const char *key)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  const char *fixed[] = { python, script, "--root", root, "--port-file", port_file, "--log", log_path,
+                          "--exit-with-parent" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (argv, (char *)fixed[i]);
+  if (cert != NULL)
+    {
+      g_ptr_array_add (argv, (char *)"--tls");
+      g_ptr_array_add (argv, (char *)cert);
+      g_ptr_array_add (argv, (char *)key);
+    }
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 /**
  * ub_test_httpd_start:
  * @root: the directory to serve
@@ -66,7 +91,7 @@ ub_test_httpd_start (const char *root,
   g_autofree char *port_file = NULL;
   g_autofree char *stderr_path = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   const char *python = g_getenv ("UB_PYTHON");
   const char *script = g_getenv ("UB_TEST_HTTPD");
 
@@ -77,22 +102,7 @@ ub_test_httpd_start (const char *root,
   self->log_path = g_build_filename (self->dir, "log.jsonl", NULL);
   self->tls = cert != NULL;
 
-  g_ptr_array_add (argv, (char *)(python ? python : "python3"));
-  g_ptr_array_add (argv, (char *)script);
-  g_ptr_array_add (argv, (char *)"--root");
-  g_ptr_array_add (argv, (char *)root);
-  g_ptr_array_add (argv, (char *)"--port-file");
-  g_ptr_array_add (argv, port_file);
-  g_ptr_array_add (argv, (char *)"--log");
-  g_ptr_array_add (argv, self->log_path);
-  g_ptr_array_add (argv, (char *)"--exit-with-parent");
-  if (cert != NULL)
-    {
-      g_ptr_array_add (argv, (char *)"--tls");
-      g_ptr_array_add (argv, (char *)cert);
-      g_ptr_array_add (argv, (char *)key);
-    }
-  g_ptr_array_add (argv, NULL);
+  argv = server_argv (python ? python : "python3", script, root, port_file, self->log_path, cert, key);
   /* Its output goes to files: a server outliving a crashed test must not hold
    * the pipes that meson (or a shell) waits on */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);

@@ -2,7 +2,8 @@
  *
  * The job holds copies of everything the worker needs (made on the main
  * thread before the worker starts) and the progress numbers it shares with
- * the main context, under the mutex. The worker never sees the UbDownload.
+ * the main context, under the mutex. The worker never sees the UbDownload,
+ * whose instance struct is here for ub-download-share.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,10 +16,61 @@
 
 G_BEGIN_DECLS
 
+typedef struct _UbDownloadJob UbDownloadJob;
+
+struct _UbDownload
+{
+  GObject          parent_instance;
+
+  char            *url;
+  char            *directory;
+  char            *name;
+  char            *path;
+  char            *expected_sha256;
+  char            *expected_sha1;
+  guint64          expected_size;
+
+  UbDownloadState  state;
+  guint64          received;
+  guint64          total;
+  double           speed;
+  gint64           eta;
+  char            *sha256;
+
+  GTask           *task;          /* the caller's, while running or waiting */
+  UbDownloadJob   *job;           /* while this object runs the transfer */
+  GSource         *timer;
+  gint64           last_tick;
+  guint64          last_received;
+  GPtrArray       *followers;     /* UbDownloads of the same file waiting for this one */
+  UbDownload      *leader;        /* the one this object waits for */
+  GSource         *cancel_source; /* a follower's own cancellable */
+};
+
+/* ub-download.c, for ub-download-share.c; main context only */
+void           _ub_download_apply             (UbDownload      *self,
+                                               UbDownloadState  state,
+                                               guint64          received,
+                                               guint64          total,
+                                               double           speed,
+                                               gint64           eta);
+void           _ub_download_set_sha256        (UbDownload      *self,
+                                               const char      *sha256);
+void           _ub_download_complete          (UbDownload      *self,
+                                               const GError    *error);
+void           _ub_download_start             (UbDownload      *self);
+
+/* ub-download-share.c */
+void           _ub_download_start_or_follow   (UbDownload      *self);
+void           _ub_download_registry_remove   (UbDownload      *self);
+void           _ub_download_finish_follower   (UbDownload      *follower,
+                                               UbDownload      *leader,
+                                               const GError    *error);
+
 /* Free space kept beyond the download itself */
 #define UB_DOWNLOAD_SPACE_MARGIN (32 * 1024 * 1024)
 
-typedef struct
+struct _UbDownloadJob
 {
   /* inputs: written once on the main thread, read-only afterwards */
   char    *url;
@@ -45,7 +97,7 @@ typedef struct
   /* the worker's, read by the main thread only after it has returned */
   char    *sha256;
   char    *sha1;
-} UbDownloadJob;
+};
 
 UbDownloadJob *ub_download_job_new        (void);
 UbDownloadJob *ub_download_job_ref        (UbDownloadJob  *job);
@@ -79,7 +131,15 @@ gboolean       ub_download_check_space    (const char     *directory,
                                            GError        **error);
 gboolean       ub_download_sleep          (guint           ms,
                                            GCancellable   *cancellable);
+/* ub-download-part.c */
 gboolean       ub_download_truncate       (UbDownloadPart *part,
+                                           GError        **error);
+gboolean       ub_download_part_write     (UbDownloadPart *part,
+                                           const char     *data,
+                                           gsize           len,
+                                           GError        **error);
+void           ub_download_part_set_error (UbDownloadPart *part,
+                                           int             errsv,
                                            GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbDownloadJob, ub_download_job_unref)

@@ -22,18 +22,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ub-download"
-#define _GNU_SOURCE               /* sync_file_range() */
 
 #include "config.h"
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "ub-download-private.h"
@@ -45,7 +42,6 @@
 #define LOW_SPEED_BYTES 1024       /* per second, on average over the stall window */
 #define STALL_SAMPLES 4
 #define CURL_BUFFER_SIZE (512 * 1024)
-#define WRITEBACK_CHUNK (8 * 1024 * 1024)
 #define HASH_BUFFERS 16
 
 typedef enum
@@ -74,142 +70,6 @@ typedef struct
   curl_off_t      sample_bytes[2 * STALL_SAMPLES];
   guint           n_samples;
 } Attempt;
-
-gboolean
-ub_download_sleep (guint         ms,
-                   GCancellable *cancellable)
-{
-  GPollFD pfd;
-
-  if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &pfd))
-    {
-      g_poll (&pfd, 1, (gint)ms);
-      g_cancellable_release_fd (cancellable);
-    }
-  else
-    g_usleep ((gulong)ms * 1000);
-  return !g_cancellable_is_cancelled (cancellable);
-}
-
-/**
- * ub_download_check_space:
- * @needed: bytes still to be written
- *
- * Returns: %FALSE with %UB_ERROR_NO_SPACE if @directory's file system has not
- *   room for @needed bytes plus a margin
- */
-gboolean
-ub_download_check_space (const char  *directory,
-                         guint64      needed,
-                         GError     **error)
-{
-  struct statvfs st;
-  guint64 available;
-
-  if (statvfs (directory, &st) != 0)
-    {
-      g_debug ("statvfs “%s”: %s; not checking free space", directory, g_strerror (errno));
-      return TRUE;
-    }
-  available = (guint64)st.f_bavail * (guint64)st.f_frsize;
-  g_debug ("Free space in “%s”: %" G_GUINT64_FORMAT " bytes, %" G_GUINT64_FORMAT " needed",
-           directory, available, needed);
-  if (needed <= G_MAXUINT64 - UB_DOWNLOAD_SPACE_MARGIN && needed + UB_DOWNLOAD_SPACE_MARGIN <= available)
-    return TRUE;
-  {
-    g_autofree char *need_s = g_format_size (needed);
-    g_autofree char *free_s = g_format_size (available);
-
-    /* TRANSLATORS: the first %s is a folder, then two sizes such as "6.2 GB" */
-    g_set_error (error, UB_ERROR, UB_ERROR_NO_SPACE,
-                 _("Not enough free disk space in “%s”: the download needs %s, but only %s are free. "
-                   "Free some space and try again."), directory, need_s, free_s);
-  }
-  return FALSE;
-}
-
-gboolean
-ub_download_truncate (UbDownloadPart  *part,
-                      GError         **error)
-{
-  if (ftruncate (part->fd, 0) != 0 || lseek (part->fd, 0, SEEK_SET) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, UB_ERROR, UB_ERROR_FAILED, _("Could not write “%s”: %s"),
-                   part->job->part_path, g_strerror (saved));
-      return FALSE;
-    }
-  if (part->queue != NULL)
-    ub_hash_queue_reset (part->queue);
-  else
-    ub_hasher_reset (part->hasher);
-  part->offset = 0;
-  part->written_back = 0;
-  ub_download_job_set_progress (part->job, 0, part->total);
-  return TRUE;
-}
-
-static void
-set_write_error (UbDownloadPart  *part,
-                 int              errsv,
-                 GError         **error)
-{
-  g_autofree char *done = g_format_size (part->offset);
-
-  if (errsv == ENOSPC || errsv == EFBIG || errsv == EDQUOT)
-    g_set_error (error, UB_ERROR, UB_ERROR_NO_SPACE,
-                 /* TRANSLATORS: %s are a size such as "1.2 GB" and a file name */
-                 _("The disk is full: the download stopped after %s. What was downloaded is kept "
-                   "in “%s”; free some space and try again to continue."), done, part->job->part_path);
-  else
-    g_set_error (error, UB_ERROR, UB_ERROR_FAILED, _("Could not write “%s”: %s"),
-                 part->job->part_path, g_strerror (errsv));
-}
-
-static gboolean
-write_all (UbDownloadPart  *part,
-           const char      *data,
-           gsize            len,
-           GError         **error)
-{
-  while (len > 0)
-    {
-      gssize n = write (part->fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          set_write_error (part, n < 0 ? errno : ENOSPC, error);
-          return FALSE;
-        }
-      data += n;
-      len -= (gsize)n;
-    }
-  return TRUE;
-}
-
-/* Writes what has arrived to disk while the download goes on, 8 MiB at a
- * time, waiting only for the chunk before the last: the final fsync() then
- * has little left to do, and a fast download never piles up gigabytes of
- * dirty pages. */
-static void
-write_back (UbDownloadPart *part)
-{
-#ifdef SYNC_FILE_RANGE_WRITE
-  while (part->offset - part->written_back >= WRITEBACK_CHUNK)
-    {
-      off_t at = (off_t)part->written_back;
-
-      sync_file_range (part->fd, at, WRITEBACK_CHUNK, SYNC_FILE_RANGE_WRITE);
-      if (at >= WRITEBACK_CHUNK)
-        sync_file_range (part->fd, at - WRITEBACK_CHUNK, WRITEBACK_CHUNK,
-                         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-      part->written_back += WRITEBACK_CHUNK;
-    }
-#endif
-}
 
 static const char *
 get_header (CURL       *curl,
@@ -310,51 +170,63 @@ accept_total (Attempt *a,
   return TRUE;
 }
 
+/* 206: only from the byte asked for */
+static gboolean
+accept_partial (Attempt    *a,
+                curl_off_t  length)
+{
+  guint64 start, total;
+
+  if (!parse_content_range (get_header (a->curl, "Content-Range"), &start, &total) || start != a->start)
+    {
+      g_debug ("The server answered from another byte than %" G_GUINT64_FORMAT "; restarting from zero", a->start);
+      a->restart = TRUE;
+      return FALSE;
+    }
+  return accept_total (a, total != 0 ? total : length >= 0 ? start + (guint64)length : 0);
+}
+
+/* 416 to a Range request: the .part may already hold the whole file */
+static gboolean
+accept_unsatisfiable (Attempt *a)
+{
+  guint64 start, total;
+
+  parse_content_range (get_header (a->curl, "Content-Range"), &start, &total);
+  a->satisfied = total == a->start && accept_total (a, total);
+  a->restart = !a->satisfied && a->error == NULL;
+  g_debug ("HTTP 416: the file has %" G_GUINT64_FORMAT " bytes, %s", total,
+           a->satisfied ? "the .part is complete" : "restarting from zero");
+  return FALSE;
+}
+
 static gboolean
 accept_response (Attempt *a)
 {
-  long status = 0;
+  const char *range = get_header (a->curl, "Content-Range");
   curl_off_t length = -1;
-  guint64 start, total;
+  long status = 0;
 
   a->checked = TRUE;
   curl_easy_getinfo (a->curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (a->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
   g_debug ("HTTP %ld, Content-Length %" CURL_FORMAT_CURL_OFF_T ", Content-Range %s", status, length,
-           get_header (a->curl, "Content-Range") ? get_header (a->curl, "Content-Range") : "none");
+           range ? range : "none");
   if (status == 206)
-    {
-      if (!parse_content_range (get_header (a->curl, "Content-Range"), &start, &total) || start != a->start)
-        {
-          g_debug ("The server answered from another byte than %" G_GUINT64_FORMAT "; restarting from zero",
-                   a->start);
-          a->restart = TRUE;
-          return FALSE;
-        }
-      return accept_total (a, total != 0 ? total : length >= 0 ? start + (guint64)length : 0);
-    }
-  if (status == 200)
-    {
-      if (!accept_total (a, length >= 0 ? (guint64)length : 0))
-        return FALSE;
-      if (a->start > 0)
-        {
-          g_debug ("The server ignored the Range request; restarting from zero");
-          return ub_download_truncate (a->part, &a->error);
-        }
-      return TRUE;
-    }
+    return accept_partial (a, length);
   if (status == 416 && a->start > 0)
+    return accept_unsatisfiable (a);
+  if (status != 200)
     {
-      parse_content_range (get_header (a->curl, "Content-Range"), &start, &total);
-      a->satisfied = total == a->start && accept_total (a, total);
-      a->restart = !a->satisfied && a->error == NULL;
-      g_debug ("HTTP 416: the file has %" G_GUINT64_FORMAT " bytes, %s", total,
-               a->satisfied ? "the .part is complete" : "restarting from zero");
+      set_http_error (a, status);
       return FALSE;
     }
-  set_http_error (a, status);
-  return FALSE;
+  if (!accept_total (a, length >= 0 ? (guint64)length : 0))
+    return FALSE;
+  if (a->start == 0)
+    return TRUE;
+  g_debug ("The server ignored the Range request; restarting from zero");
+  return ub_download_truncate (a->part, &a->error);
 }
 
 static size_t
@@ -377,14 +249,8 @@ on_write (char   *data,
       len = (gsize)(expected - part->offset);
       a->full = TRUE;
     }
-  if (!write_all (part, data, len, &a->error))
+  if (!ub_download_part_write (part, data, len, &a->error))
     return 0;
-  if (part->queue != NULL)
-    ub_hash_queue_push (part->queue, data, len);
-  else
-    ub_hasher_update (part->hasher, data, len);
-  part->offset += len;
-  write_back (part);
   ub_download_job_set_progress (part->job, part->offset, part->total);
   return a->full ? 0 : size * nmemb;
 }
@@ -542,7 +408,7 @@ attempt_once (CURL            *curl,
 
   if (lseek (part->fd, (off_t)part->offset, SEEK_SET) < 0)
     {
-      set_write_error (part, errno, error);
+      ub_download_part_set_error (part, errno, error);
       return OUTCOME_FAILED;
     }
   curl_easy_setopt (curl, CURLOPT_RANGE, range);

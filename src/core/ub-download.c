@@ -2,11 +2,11 @@
  *
  * UbDownload fetches a URL to DIR/NAME through DIR/NAME.part in a worker
  * thread (ub-download-job.c, ub-download-transfer.c). This side lives on the
- * caller's main context: it copies the inputs for the worker, turns the
+ * caller's main context: it copies the inputs for the worker and turns the
  * worker's numbers into properties four times a second (speed smoothed, time
- * left estimated), and makes two downloads of the same file in one process
- * share one transfer: the second waits for the first and reports its result.
- * (Across processes, a lock file does the same; see ub-download-job.c.)
+ * left estimated). Two downloads of the same file in one process share one
+ * transfer (ub-download-share.c); across processes a lock file makes the
+ * second wait (ub-download-job.c).
  *
  * All UbDownloads of one process must be used from the same main context.
  *
@@ -34,35 +34,6 @@
 #define LOCK_STALL_MS (5 * 60 * 1000)
 #define SPEED_WEIGHT 0.25   /* of the newest sample in the smoothed speed */
 
-struct _UbDownload
-{
-  GObject          parent_instance;
-
-  char            *url;
-  char            *directory;
-  char            *name;
-  char            *path;
-  char            *expected_sha256;
-  char            *expected_sha1;
-  guint64          expected_size;
-
-  UbDownloadState  state;
-  guint64          received;
-  guint64          total;
-  double           speed;
-  gint64           eta;
-  char            *sha256;
-
-  GTask           *task;          /* the caller's, while running or waiting */
-  UbDownloadJob   *job;           /* while this object runs the transfer */
-  GSource         *timer;
-  gint64           last_tick;
-  guint64          last_received;
-  GPtrArray       *followers;     /* UbDownloads of the same file waiting for this one */
-  UbDownload      *leader;        /* the one this object waits for */
-  GSource         *cancel_source; /* a follower's own cancellable */
-};
-
 G_DEFINE_FINAL_TYPE (UbDownload, ub_download, G_TYPE_OBJECT)
 
 enum {
@@ -81,13 +52,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* path → the UbDownload running it in this process (not a reference: each
- * removes itself before its task returns) */
-static GMutex registry_lock;
-static GHashTable *registry;
-
-static void start_or_follow (UbDownload *self);
 
 const char *
 ub_download_state_to_string (UbDownloadState state)
@@ -291,13 +255,13 @@ const char *ub_download_get_sha256 (UbDownload *self) { g_return_val_if_fail (UB
       } \
   } G_STMT_END
 
-static void
-apply (UbDownload      *self,
-       UbDownloadState  state,
-       guint64          received,
-       guint64          total,
-       double           speed,
-       gint64           eta)
+void
+_ub_download_apply (UbDownload      *self,
+                    UbDownloadState  state,
+                    guint64          received,
+                    guint64          total,
+                    double           speed,
+                    gint64           eta)
 {
   g_object_freeze_notify (G_OBJECT (self));
   if (self->state != state)
@@ -311,9 +275,9 @@ apply (UbDownload      *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static void
-set_sha256 (UbDownload *self,
-            const char *sha256)
+void
+_ub_download_set_sha256 (UbDownload *self,
+                         const char *sha256)
 {
   if (g_strcmp0 (self->sha256, sha256) == 0)
     return;
@@ -362,9 +326,9 @@ report (UbDownload *self)
     }
   else
     self->last_tick = 0;
-  apply (self, state, received, total, speed, eta);
+  _ub_download_apply (self, state, received, total, speed, eta);
   for (guint i = 0; i < self->followers->len; i++)
-    apply (g_ptr_array_index (self->followers, i), state, received, total, speed, eta);
+    _ub_download_apply (g_ptr_array_index (self->followers, i), state, received, total, speed, eta);
 }
 
 static gboolean
@@ -374,13 +338,13 @@ on_timer (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-complete (UbDownload   *self,
-          const GError *error)
+void
+_ub_download_complete (UbDownload   *self,
+                       const GError *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
-  apply (self, error ? UB_DOWNLOAD_STATE_FAILED : UB_DOWNLOAD_STATE_DONE, self->received, self->total,
+  _ub_download_apply (self, error ? UB_DOWNLOAD_STATE_FAILED : UB_DOWNLOAD_STATE_DONE, self->received, self->total,
          0, error ? -1 : 0);
   if (error != NULL)
     {
@@ -389,43 +353,6 @@ complete (UbDownload   *self,
     }
   else
     g_task_return_pointer (task, g_strdup (self->path), g_free);
-}
-
-static void
-unfollow (UbDownload *self)
-{
-  if (self->cancel_source != NULL)
-    g_source_destroy (self->cancel_source);
-  g_clear_pointer (&self->cancel_source, g_source_unref);
-  g_clear_object (&self->leader);
-}
-
-static void
-registry_remove (UbDownload *self)
-{
-  g_mutex_lock (&registry_lock);
-  if (g_hash_table_lookup (registry, self->path) == self)
-    g_hash_table_remove (registry, self->path);
-  g_mutex_unlock (&registry_lock);
-}
-
-static void
-finish_follower (UbDownload   *follower,
-                 UbDownload   *leader,
-                 const GError *error)
-{
-  GCancellable *own = g_task_get_cancellable (follower->task);
-
-  unfollow (follower);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !g_cancellable_is_cancelled (own))
-    {
-      g_debug ("The download “%s” waited for was cancelled; it goes on by itself", follower->path);
-      start_or_follow (follower);
-      return;
-    }
-  set_sha256 (follower, leader->sha256);
-  apply (follower, follower->state, leader->received, leader->total, 0, -1);
-  complete (follower, error);
 }
 
 static void
@@ -441,15 +368,15 @@ on_job_done (GObject      *source,
   g_task_propagate_boolean (G_TASK (result), &error);
   g_source_destroy (self->timer);
   g_clear_pointer (&self->timer, g_source_unref);
-  registry_remove (self);
+  _ub_download_registry_remove (self);
 
   g_mutex_lock (&job->mutex);
-  apply (self, job->state, job->received, job->total, 0, -1);
+  _ub_download_apply (self, job->state, job->received, job->total, 0, -1);
   g_mutex_unlock (&job->mutex);
-  set_sha256 (self, error == NULL ? job->sha256 : NULL);
-  complete (self, error);
+  _ub_download_set_sha256 (self, error == NULL ? job->sha256 : NULL);
+  _ub_download_complete (self, error);
   for (guint i = 0; i < followers->len; i++)
-    finish_follower (g_ptr_array_index (followers, i), self, error);
+    _ub_download_finish_follower (g_ptr_array_index (followers, i), self, error);
 }
 
 static void
@@ -491,8 +418,8 @@ job_new (UbDownload *self)
   return job;
 }
 
-static void
-start (UbDownload *self)
+void
+_ub_download_start (UbDownload *self)
 {
   g_autoptr(GTask) worker = g_task_new (self, g_task_get_cancellable (self->task), on_job_done, NULL);
 
@@ -505,72 +432,9 @@ start (UbDownload *self)
   g_source_set_static_name (self->timer, "[ub-download] progress");
   g_source_attach (self->timer, g_task_get_context (self->task));
 
-  g_task_set_source_tag (worker, start);
+  g_task_set_source_tag (worker, _ub_download_start);
   g_task_set_task_data (worker, ub_download_job_ref (self->job), (GDestroyNotify)ub_download_job_unref);
   g_task_run_in_thread (worker, job_worker);
-}
-
-static gboolean
-on_follower_cancelled (GCancellable *cancellable,
-                       gpointer      user_data)
-{
-  UbDownload *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_debug ("Stopped waiting for the other download of “%s”", self->path);
-  g_ptr_array_remove (self->leader->followers, self);   /* drops that array's reference… */
-  unfollow (self);
-  g_cancellable_set_error_if_cancelled (cancellable, &error);
-  complete (self, error);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-follow (UbDownload *self,
-        UbDownload *leader)
-{
-  GCancellable *cancellable = g_task_get_cancellable (self->task);
-
-  g_debug ("“%s” is already being downloaded in this process; waiting for it", self->path);
-  self->leader = g_object_ref (leader);
-  g_ptr_array_add (leader->followers, g_object_ref (self));
-  if (cancellable != NULL)
-    {
-      self->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (self->cancel_source, G_SOURCE_FUNC (on_follower_cancelled), self, NULL);
-      g_source_attach (self->cancel_source, g_task_get_context (self->task));
-    }
-  apply (self, leader->state, leader->received, leader->total, leader->speed, leader->eta);
-}
-
-static gboolean
-same_expectations (UbDownload *a,
-                   UbDownload *b)
-{
-  return a->expected_size == b->expected_size && g_strcmp0 (a->expected_sha256, b->expected_sha256) == 0 &&
-         g_strcmp0 (a->expected_sha1, b->expected_sha1) == 0;
-}
-
-/* The first UbDownload of a path runs it; another with the same expectations
- * waits for it. One with other expectations runs too, and the lock file makes
- * it wait, then check the finished file against its own checksums. */
-static void
-start_or_follow (UbDownload *self)
-{
-  UbDownload *leader;
-
-  g_mutex_lock (&registry_lock);
-  if (registry == NULL)
-    registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  leader = g_hash_table_lookup (registry, self->path);
-  if (leader == NULL)
-    g_hash_table_insert (registry, g_strdup (self->path), self);
-  g_mutex_unlock (&registry_lock);
-
-  if (leader != NULL && same_expectations (self, leader))
-    follow (self, leader);
-  else
-    start (self);
 }
 
 static gboolean
@@ -619,14 +483,14 @@ ub_download_run_async (UbDownload          *self,
   g_task_set_source_tag (task, ub_download_run_async);
   if (!validate (self, &error))
     {
-      apply (self, UB_DOWNLOAD_STATE_FAILED, 0, 0, 0, -1);
+      _ub_download_apply (self, UB_DOWNLOAD_STATE_FAILED, 0, 0, 0, -1);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   self->task = g_steal_pointer (&task);
-  set_sha256 (self, NULL);
-  apply (self, UB_DOWNLOAD_STATE_CHECKING, 0, self->expected_size, 0, -1);
-  start_or_follow (self);
+  _ub_download_set_sha256 (self, NULL);
+  _ub_download_apply (self, UB_DOWNLOAD_STATE_CHECKING, 0, self->expected_size, 0, -1);
+  _ub_download_start_or_follow (self);
 }
 
 /**
