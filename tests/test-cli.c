@@ -12,66 +12,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ub-test-cli.h"
 #include "ub-test-device.h"
-
-typedef struct
-{
-  char *out;
-  char *err;
-  int   status;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-static int
-cli (Run        *run,
-     const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  run_clear (run);
-  g_ptr_array_add (argv, (char *)g_getenv ("UB_CLI"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &run->status, &error);
-  g_assert_no_error (error);
-  g_test_message ("unbrick-cli %s… → %d", first, WEXITSTATUS (run->status));
-  return WEXITSTATUS (run->status);
-}
-
-static JsonNode *
-parse (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_copy (json_parser_get_root (parser));
-}
 
 static void
 test_devices_json (void)
 {
-  Run run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *device;
 
-  g_assert_cmpint (cli (&run, "devices", "--json", NULL), ==, 0);
-  root = parse (run.out);
+  g_assert_cmpint (ub_test_cli (&run, "devices", "--json", NULL), ==, 0);
+  root = ub_test_parse_json (run.out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 1);
   device = json_array_get_object_element (json_node_get_array (root), 0);
   g_assert_cmpstr (json_object_get_string_member (device, "mode"), ==, "dfu");
@@ -81,30 +33,29 @@ test_devices_json (void)
   g_assert_cmpstr (json_object_get_string_member (device, "usb_product_id"), ==, "0x1227");
   g_assert_true (json_object_get_boolean_member (device, "has_ap_nonce"));
 
-  g_assert_cmpint (cli (&run, "devices", NULL), ==, 0);
+  g_assert_cmpint (ub_test_cli (&run, "devices", NULL), ==, 0);
   g_assert_nonnull (strstr (run.out, "DFU mode"));
   g_assert_nonnull (strstr (run.out, "iPhone X"));
-  run_clear (&run);
 }
 
 static void
 test_wait (void)
 {
   g_autoptr(UbVphoneClient) phone = ub_test_vphone ();
-  Run run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autoptr(GError) error = NULL;
   GPid pid;
   int out_fd, status;
   const char *argv[] = { g_getenv ("UB_CLI"), "wait", "--mode", "normal", "--timeout", "60", NULL };
 
   /* Already there: at once */
-  g_assert_cmpint (cli (&run, "wait", "--mode", "dfu", "--timeout", "5", NULL), ==, 0);
+  g_assert_cmpint (ub_test_cli (&run, "wait", "--mode", "dfu", "--timeout", "5", NULL), ==, 0);
   g_assert_nonnull (strstr (run.out, "0x001A2B3C4D5E6F70"));
   /* Never comes: a distinct code */
-  g_assert_cmpint (cli (&run, "wait", "--mode", "recovery", "--timeout", "2", NULL), ==, 4);
+  g_assert_cmpint (ub_test_cli (&run, "wait", "--mode", "recovery", "--timeout", "2", NULL), ==, 4);
   g_assert_nonnull (strstr (run.err, "no phone arrived in this mode: Recovery mode"));
   /* Another phone's ECID */
-  g_assert_cmpint (cli (&run, "wait", "--mode", "dfu", "--ecid", "0x1234", "--timeout", "2", NULL), ==, 4);
+  g_assert_cmpint (ub_test_cli (&run, "wait", "--mode", "dfu", "--ecid", "0x1234", "--timeout", "2", NULL), ==, 4);
 
   /* Arrives while waiting */
   g_spawn_async_with_pipes (NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
@@ -118,55 +69,52 @@ test_wait (void)
   close (out_fd);
 
   ub_test_vphone_run (phone, "mode dfu");
-  g_assert_cmpint (cli (&run, "wait", "--mode", "dfu", "--json", "--timeout", "20", NULL), ==, 0);
+  g_assert_cmpint (ub_test_cli (&run, "wait", "--mode", "dfu", "--json", "--timeout", "20", NULL), ==, 0);
   g_assert_nonnull (strstr (run.out, "\"mode\":\"dfu\""));
-  run_clear (&run);
 }
 
 static void
 test_guide_and_models (void)
 {
-  Run run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autoptr(JsonNode) guide = NULL;
   g_autoptr(JsonNode) models = NULL;
   JsonArray *steps;
 
-  g_assert_cmpint (cli (&run, "guide", "iPhone X", "--json", NULL), ==, 0);
-  guide = parse (run.out);
+  g_assert_cmpint (ub_test_cli (&run, "guide", "iPhone X", "--json", NULL), ==, 0);
+  guide = ub_test_parse_json (run.out);
   steps = json_object_get_array_member (json_node_get_object (guide), "steps");
   g_assert_cmpuint (json_array_get_length (steps), ==, 6);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (steps, 3), "seconds"), ==, 10);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 5), "hold"), ==,
                    "volume-down");
 
-  g_assert_cmpint (cli (&run, "guide", "d101ap", "--kind", "force-restart", NULL), ==, 0);
+  g_assert_cmpint (ub_test_cli (&run, "guide", "d101ap", "--kind", "force-restart", NULL), ==, 0);
   g_assert_nonnull (strstr (run.out, "Side button and Volume Down"));
-  g_assert_cmpint (cli (&run, "guide", "iPod9,1", "--kind", "recovery", NULL), ==, 0);
+  g_assert_cmpint (ub_test_cli (&run, "guide", "iPod9,1", "--kind", "recovery", NULL), ==, 0);
   g_assert_nonnull (strstr (run.out, "Top button and Volume Down"));
 
-  g_assert_cmpint (cli (&run, "models", "--json", NULL), ==, 0);
-  models = parse (run.out);
+  g_assert_cmpint (ub_test_cli (&run, "models", "--json", NULL), ==, 0);
+  models = ub_test_parse_json (run.out);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (models)), ==, 180);
-  run_clear (&run);
 }
 
 static void
 test_bad_input (void)
 {
-  Run run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
 
-  g_assert_cmpint (cli (&run, "guide", "Galaxy S24", NULL), ==, 3);
+  g_assert_cmpint (ub_test_cli (&run, "guide", "Galaxy S24", NULL), ==, 3);
   g_assert_nonnull (strstr (run.err, "No model matches"));
-  g_assert_cmpint (cli (&run, "guide", "iPhone", NULL), ==, 3);
+  g_assert_cmpint (ub_test_cli (&run, "guide", "iPhone", NULL), ==, 3);
   g_assert_nonnull (strstr (run.err, "different buttons"));
-  g_assert_cmpint (cli (&run, "guide", "iPad8,1", "--kind", "dfu-assisted", NULL), ==, 1);
-  g_assert_cmpint (cli (&run, "wait", NULL), ==, 2);
-  g_assert_cmpint (cli (&run, "wait", "--mode", "sleepy", NULL), ==, 2);
-  g_assert_cmpint (cli (&run, "wait", "--mode", "dfu", "--timeout", "-3", NULL), ==, 2);
-  g_assert_cmpint (cli (&run, "frobnicate", NULL), ==, 2);
-  g_assert_cmpint (cli (&run, "--help", NULL), ==, 0);
+  g_assert_cmpint (ub_test_cli (&run, "guide", "iPad8,1", "--kind", "dfu-assisted", NULL), ==, 1);
+  g_assert_cmpint (ub_test_cli (&run, "wait", NULL), ==, 2);
+  g_assert_cmpint (ub_test_cli (&run, "wait", "--mode", "sleepy", NULL), ==, 2);
+  g_assert_cmpint (ub_test_cli (&run, "wait", "--mode", "dfu", "--timeout", "-3", NULL), ==, 2);
+  g_assert_cmpint (ub_test_cli (&run, "frobnicate", NULL), ==, 2);
+  g_assert_cmpint (ub_test_cli (&run, "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (run.out, "Exit status"));
-  run_clear (&run);
 }
 
 int

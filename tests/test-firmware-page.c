@@ -15,21 +15,16 @@
 
 #include "pages/ub-firmware-page.h"
 #include "ub-assistant.h"
-#include "ub-test-httpd.h"
+#include "ub-test-firmware.h"
 #include "ub-test-ipsw.h"
 #include "ub-test-ui.h"
 #include "ub-window.h"
 
-#define IPSW_NAME "iPhone10,3,iPhone10,6_11.2_15C114_Restore.ipsw"
+#define IPSW_NAME UB_TEST_FIRMWARE_NAME
 #define WAIT_MS 20000
 
-static char        *www;          /* the server's root */
-static char        *cache;        /* $XDG_CACHE_HOME */
-static char        *ipsw_path;    /* the file, as served */
-static char        *ipsw_sha256;
-static char        *ipsw_sha1;
-static gsize        ipsw_size;
-static UbTestHttpd *httpd;
+static UbTestFirmwareServer *server;
+static char                 *cache;    /* $XDG_CACHE_HOME */
 
 typedef struct
 {
@@ -41,26 +36,11 @@ typedef struct
   GtkWidget      *page;
 } Fixture;
 
-/* The ipsw.me answer for iPhone10,3: the served file, signed, and an older
- * build that is not; @fault goes in front of the file's path */
 static void
 write_catalog (const char *fault,
                const char *sha256)
 {
-  g_autofree char *path = g_strdup_printf ("%s/fw/%s", fault, IPSW_NAME);
-  g_autofree char *url = ub_test_httpd_url (httpd, path);
-  g_autofree char *json = NULL;
-  g_autofree char *file = g_build_filename (www, "v4", "device", "iPhone10,3", NULL);
-
-  json = g_strdup_printf ("{\"name\": \"iPhone X (Global)\", \"identifier\": \"iPhone10,3\", \"firmwares\": ["
-                          "{\"identifier\": \"iPhone10,3\", \"version\": \"11.2\", \"buildid\": \"15C114\", "
-                          "\"sha1sum\": \"%s\", \"sha256sum\": \"%s\", \"filesize\": %" G_GSIZE_FORMAT ", "
-                          "\"url\": \"%s\", \"releasedate\": \"2017-12-02T17:00:00Z\", \"signed\": true}, "
-                          "{\"identifier\": \"iPhone10,3\", \"version\": \"11.1\", \"buildid\": \"15B93\", "
-                          "\"sha1sum\": \"%s\", \"filesize\": 3000000000, "
-                          "\"url\": \"https://updates.cdn-apple.com/x/old.ipsw\", \"signed\": false}]}",
-                          ipsw_sha1, sha256 ? sha256 : ipsw_sha256, ipsw_size, url, ipsw_sha1);
-  g_assert_true (g_file_set_contents (file, json, -1, NULL));
+  ub_test_firmware_server_write_catalog (server, fault, sha256);
 }
 
 static void
@@ -212,14 +192,14 @@ test_pause_resume (Fixture       *f,
   write_catalog ("/fault/rate=30000", NULL);
   show_page (f);
   wait_for_text (f, "iOS 11.2 (15C114)");
-  ub_test_httpd_clear_log (httpd);
+  ub_test_httpd_clear_log (server->httpd);
   ub_test_click (f->page, "_Download");
   wait_for_text (f, " of ");
   ub_test_wait_ms (600);
   ub_test_click (f->page, "_Pause");
   wait_for_button (f, "_Resume");
   g_assert_true (ub_test_label_is_visible_with (f->page, "Paused: "));
-  g_assert_true (g_stat (part, &st) == 0 && st.st_size > 0 && (gsize)st.st_size < ipsw_size);
+  g_assert_true (g_stat (part, &st) == 0 && st.st_size > 0 && (gsize)st.st_size < server->size);
   g_assert_false (ub_firmware_choice_get_ready (choice (f)));
   shot (f, "firmware-04-paused");
 
@@ -227,7 +207,7 @@ test_pause_resume (Fixture       *f,
   g_assert_true (ub_test_wait_until (choice_ready, choice (f), WAIT_MS));
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   /* the first response (cut short) and the resumed one */
-  log = ub_test_httpd_wait_log (httpd, 2);
+  log = ub_test_httpd_wait_log (server->httpd, 2);
   g_assert_cmpuint (log->len, >=, 2);
   last = g_ptr_array_index (log, log->len - 1);
   g_assert_cmpint (json_object_get_int_member (last, "status"), ==, 206);
@@ -263,15 +243,15 @@ test_downloaded_before (Fixture       *f,
   g_autoptr(GPtrArray) log = NULL;
   gsize len;
 
-  g_assert_true (g_file_get_contents (ipsw_path, &contents, &len, NULL));
+  g_assert_true (g_file_get_contents (server->ipsw_path, &contents, &len, NULL));
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (path, contents, len, NULL));
-  ub_test_httpd_clear_log (httpd);
+  ub_test_httpd_clear_log (server->httpd);
   show_page (f);
   g_assert_true (ub_test_wait_until (choice_ready, choice (f), WAIT_MS));
   g_assert_cmpint (ub_firmware_choice_get_origin (choice (f)), ==, UB_FIRMWARE_ORIGIN_DOWNLOADED);
   /* only the catalog was asked for: v4/device/iPhone10,3 and Apple's list */
-  log = ub_test_httpd_wait_log (httpd, 1);
+  log = ub_test_httpd_wait_log (server->httpd, 1);
   for (guint i = 0; i < log->len; i++)
     g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (log, i), "file"), !=, "fw/" IPSW_NAME);
 }
@@ -292,10 +272,10 @@ test_local_file (Fixture       *f,
 {
   show_page (f);
   wait_for_text (f, "iOS 11.2 (15C114)");
-  check_file (f, ipsw_path);
+  check_file (f, server->ipsw_path);
   g_assert_true (ub_test_wait_until (choice_ready, choice (f), WAIT_MS));
   g_assert_cmpint (ub_firmware_choice_get_origin (choice (f)), ==, UB_FIRMWARE_ORIGIN_LOCAL_MATCHED);
-  g_assert_cmpstr (ub_firmware_choice_get_path (choice (f)), ==, ipsw_path);
+  g_assert_cmpstr (ub_firmware_choice_get_path (choice (f)), ==, server->ipsw_path);
   wait_for_text (f, "its checksum matches the catalog’s");
   g_assert_true (ub_page_get_complete (UB_PAGE (f->page)));
   shot (f, "firmware-06-local-file");
@@ -340,44 +320,14 @@ test_model_change (Fixture       *f,
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (ub_test_find_widget (f->page, GTK_TYPE_SWITCH, NULL))));
 }
 
-static void
-make_fixture_files (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *fw = NULL;
-  g_autofree char *device = NULL;
-  g_autofree char *contents = NULL;
-  UbTestIpsw *ipsw = ub_test_ipsw_new ();
-
-  www = g_dir_make_tmp ("ub-test-www-XXXXXX", &error);
-  g_assert_no_error (error);
-  fw = g_build_filename (www, "fw", NULL);
-  device = g_build_filename (www, "v4", "device", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (fw, 0700), ==, 0);
-  g_assert_cmpint (g_mkdir_with_parents (device, 0700), ==, 0);
-  ub_test_ipsw_add_manifest (ipsw, UB_TEST_MANIFEST_IPHONE_X);
-  ipsw_path = ub_test_ipsw_write (ipsw, fw, IPSW_NAME);
-  ub_test_ipsw_free (ipsw);
-  g_assert_true (g_file_get_contents (ipsw_path, &contents, &ipsw_size, NULL));
-  ipsw_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *)contents, ipsw_size);
-  ipsw_sha1 = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (guchar *)contents, ipsw_size);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *api = NULL;
-  g_autofree char *apple = NULL;
   int ret;
 
   gtk_test_init (&argc, &argv, NULL);
-  make_fixture_files ();
-  httpd = ub_test_httpd_start (www, NULL, NULL);
-  api = ub_test_httpd_url (httpd, "");
-  apple = ub_test_httpd_url (httpd, "/apple/version.plist");   /* 404: ipsw.me alone */
-  g_setenv ("UNBRICK_IPSW_API_URL", api, TRUE);
-  g_setenv ("UNBRICK_APPLE_VERSION_URL", apple, TRUE);
+  server = ub_test_firmware_server_start ();
   cache = ub_test_isolate_network ();
   adw_init ();
   ub_test_setup_display ();
@@ -394,8 +344,7 @@ main (int   argc,
 #undef ADD
 
   ret = g_test_run ();
-  ub_test_httpd_stop (httpd);
-  ub_test_remove_tree (www);
+  ub_test_firmware_server_stop (server);
   ub_test_remove_tree (cache);
   return ret;
 }

@@ -11,8 +11,8 @@
 #include <plist/plist.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "ub-test-cli.h"
 #include "ub-test-ipsw.h"
 
 #define IBSS "Firmware/dfu/iBSS.d22.RELEASE.im4p"
@@ -20,47 +20,8 @@
 static char *tmp_dir;
 static char *iphone_x;
 
-typedef struct
-{
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-static int
-cli (Run        *run,
-     const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  va_list ap;
-
-  run_clear (run);
-  g_ptr_array_add (argv, (char *)g_getenv ("UB_CLI"));
-  g_ptr_array_add (argv, (char *)"ipsw");
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *)arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &run->out, &run->err, &status, &error);
-  g_assert_no_error (error);
-  g_test_message ("unbrick-cli ipsw %s… → %d%s%s", first, WEXITSTATUS (status),
-                  run->err[0] ? ": " : "", run->err);
-  return WEXITSTATUS (status);
-}
+/* unbrick-cli ipsw ARGS… */
+#define cli(run, ...) ub_test_cli (run, "ipsw", __VA_ARGS__)
 
 static JsonObject *
 parse (JsonParser *parser,
@@ -76,7 +37,7 @@ parse (JsonParser *parser,
 static void
 test_summary (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root;
   JsonArray *identities;
@@ -101,7 +62,7 @@ test_summary (void)
 static void
 test_model (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *root;
 
@@ -151,7 +112,7 @@ write_erase_only (void)
 static void
 test_no_update (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autofree char *path = write_erase_only ();
 
   g_assert_cmpint (cli (&run, path, "--model", "iPhone10,3", NULL), ==, 0);
@@ -163,7 +124,7 @@ test_no_update (void)
 static void
 test_damaged (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autofree char *text = ub_test_ipsw_write_file (tmp_dir, "text.ipsw", "hello\n", 6);
   UbTestIpsw *fixture = ub_test_ipsw_new ();
   g_autofree char *missing = NULL;
@@ -183,7 +144,7 @@ test_damaged (void)
 static void
 test_cat (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
   g_autoptr(GBytes) expected = ub_test_ipsw_dummy_content (IBSS);
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GError) error = NULL;
@@ -201,7 +162,7 @@ test_cat (void)
 static void
 test_usage (void)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(UbTestCliRun) run = { 0 };
 
   g_assert_cmpint (cli (&run, "--json", NULL), ==, 2);
   g_assert_cmpint (cli (&run, iphone_x, "--update", NULL), ==, 2);

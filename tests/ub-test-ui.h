@@ -6,10 +6,10 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-test-files.h"
+
 G_BEGIN_DECLS
 
-char    *ub_test_isolate_network (void);
-void     ub_test_remove_tree     (const char *path);
 void     ub_test_setup_display   (void);
 void     ub_test_wait_frames     (GtkWidget  *widget,
                                   guint       n_frames);

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ub-cli.h"
@@ -303,12 +304,13 @@ int
 ub_cli_download (int    argc,
                  char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("URL"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("MODEL|URL"));
   g_autoptr(GError) error = NULL;
   g_autofree char *to = NULL;
   g_autofree char *name = NULL;
   g_autofree char *sha256 = NULL;
   g_autofree char *sha1 = NULL;
+  g_autofree char *build = NULL;
   gint64 size = 0;
   gboolean json = FALSE;
   int exit_code;
@@ -318,18 +320,32 @@ ub_cli_download (int    argc,
     { "sha256", 0, 0, G_OPTION_ARG_STRING, &sha256, N_("The file’s SHA-256, to check it"), N_("HEX") },
     { "sha1", 0, 0, G_OPTION_ARG_STRING, &sha1, N_("The file’s SHA-1, to check it"), N_("HEX") },
     { "size", 0, 0, G_OPTION_ARG_INT64, &size, N_("The file’s size in bytes"), N_("BYTES") },
+    { "build", 0, 0, G_OPTION_ARG_STRING, &build, N_("With MODEL: this build instead of the latest signed one"), N_("BUILD") },
     { "json-progress", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print progress and the result as JSON, one object per line"), NULL },
     { NULL }
   };
 
   g_option_context_set_summary (context, _("Download a file into DIR/NAME through DIR/NAME.part. An interrupted "
                                            "download continues where it stopped when run again; the checksum is "
-                                           "checked as the file arrives, and a damaged file is deleted."));
+                                           "checked as the file arrives, and a damaged file is deleted.\n\n"
+                                           "Given a MODEL, the latest firmware Apple signs for it, with the "
+                                           "catalog’s size and checksums, into the firmware folder the wizard "
+                                           "uses (unless --to says otherwise)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return ub_cli_usage_error (context, error->message);
   if (argc != 2)
-    return ub_cli_usage_error (context, _("“download” needs one URL"));
+    return ub_cli_usage_error (context, _("“download” needs one model or URL"));
+  /* A model: the catalog names the file, its size and checksums */
+  if (strstr (argv[1], "://") == NULL)
+    {
+      if (sha256 || sha1 || size || name)
+        return ub_cli_usage_error (context, _("--sha256, --sha1, --size and --name are for a URL; a model’s "
+                                              "come from the firmware catalog"));
+      return ub_cli_download_model (argv[1], to, build, json);
+    }
+  if (build != NULL)
+    return ub_cli_usage_error (context, _("--build is for a model"));
   if (size < 0)
     return ub_cli_usage_error (context, _("--size must not be negative"));
   if (!check_digest ("--sha256", sha256, UB_HASH_SHA256, context, &exit_code) ||

@@ -157,7 +157,7 @@ ub_cli_firmware (int    argc,
   if (list == NULL)
     {
       fprintf (stderr, "unbrick-cli: %s\n", error->message);
-      return UB_CLI_EXIT_FAILED;
+      return UB_CLI_EXIT_NETWORK;
     }
   if (json)
     {
@@ -167,4 +167,78 @@ ub_cli_firmware (int    argc,
   else
     print_list (model, list);
   return UB_CLI_EXIT_OK;
+}
+
+/* The image to download for @model: @build if given, else the latest signed */
+static UbFirmware *
+choose_firmware (UbModel        *model,
+                 UbFirmwareList *list,
+                 const char     *build)
+{
+  UbFirmware *firmware = build ? ub_firmware_list_find_build (list, build)
+                               : ub_firmware_list_get_recommended (list);
+  g_autofree char *name = ub_model_dup_display_name (model);
+
+  if (firmware == NULL && build != NULL)
+    /* TRANSLATORS: %s are a build ("20H364") and a model */
+    fprintf (stderr, _("unbrick-cli: no firmware with build %s is known for %s; "
+                       "“unbrick-cli firmware” lists them.\n"), build, name);
+  else if (firmware == NULL)
+    fprintf (stderr, "unbrick-cli: %s\n", _("Apple signs none of these: none can be restored now."));
+  else if (ub_firmware_get_signed (firmware) == UB_SIGNED_NO)
+    /* TRANSLATORS: %s is a version ("15.1") */
+    fprintf (stderr, _("unbrick-cli: warning: Apple no longer signs iOS %s, so a restore with it "
+                       "would be refused.\n"), ub_firmware_get_version (firmware));
+  return firmware;
+}
+
+/**
+ * ub_cli_download_model:
+ * @query: a model, as "unbrick-cli models" knows it
+ * @to: (nullable): the directory (default: the firmware cache the wizard uses)
+ * @build: (nullable): a build to download instead of the latest signed one
+ *
+ * `unbrick-cli download MODEL`: the catalog's image, with its size and
+ * checksums, through ub_cli_download_file().
+ *
+ * Returns: the exit code
+ */
+int
+ub_cli_download_model (const char *query,
+                       const char *to,
+                       const char *build,
+                       gboolean    json_progress)
+{
+  g_autoptr(UbModelDb) db = ub_model_db_new_default ();
+  g_autoptr(UbFirmwareCatalog) catalog = NULL;
+  g_autoptr(UbFirmwareList) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = to ? g_strdup (to) : ub_firmware_dup_download_dir ();
+  g_autofree char *file = NULL;
+  g_autofree char *size = NULL;
+  UbFirmware *firmware;
+  UbModel *model;
+
+  if ((model = ub_model_db_resolve_one (db, query, &error)) == NULL)
+    {
+      fprintf (stderr, "unbrick-cli: %s\n", error->message);
+      return UB_CLI_EXIT_NO_MODEL;
+    }
+  catalog = ub_firmware_catalog_new (NULL);
+  list = ub_firmware_catalog_lookup (catalog, ub_model_get_product_type (model), UB_CATALOG_NONE, NULL, &error);
+  if (list == NULL)
+    {
+      fprintf (stderr, "unbrick-cli: %s\n", error->message);
+      return UB_CLI_EXIT_NETWORK;
+    }
+  if ((firmware = choose_firmware (model, list, build)) == NULL)
+    return UB_CLI_EXIT_FAILED;
+  file = ub_firmware_dup_file_name (firmware);
+  size = g_format_size (ub_firmware_get_size (firmware));
+  if (!json_progress)
+    /* TRANSLATORS: "iOS 16.7.12 (20H364), 5.8 GB → /home/…/firmware" */
+    fprintf (stderr, _("iOS %s (%s), %s → %s\n"), ub_firmware_get_version (firmware),
+             ub_firmware_get_build (firmware), size, dir);
+  return ub_cli_download_file (ub_firmware_get_url (firmware), dir, file, ub_firmware_get_size (firmware),
+                               ub_firmware_get_sha1 (firmware), ub_firmware_get_sha256 (firmware), json_progress);
 }

@@ -26,7 +26,7 @@ static const Command commands[] = {
   { "wait", ub_cli_wait, N_("Wait until a phone is in a given mode") },
   { "firmware", ub_cli_firmware, N_("List a model’s restore images and which one Apple signs") },
   { "ipsw", ub_cli_ipsw, N_("Show what a firmware file holds and whether it fits a model") },
-  { "download", ub_cli_download, N_("Download a file, resumably, and check its checksum") },
+  { "download", ub_cli_download, N_("Download a model’s latest firmware, or any file, resumably and checked") },
   { "verify", ub_cli_verify, N_("Check a file’s SHA-256 or SHA-1") },
 };
 

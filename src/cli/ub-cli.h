@@ -51,6 +51,10 @@ int   ub_cli_download_file (const char   *url,
                             const char   *sha1,
                             const char   *sha256,
                             gboolean      json_progress);
+int   ub_cli_download_model (const char  *query,
+                             const char  *to,
+                             const char  *build,
+                             gboolean     json_progress);
 int   ub_cli_ipsw         (int            argc,
                            char         **argv);
 
