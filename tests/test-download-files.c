@@ -35,7 +35,7 @@ test_no_space_up_front (void)
   g_test_message ("%s", run.error->message);
   g_assert_error (run.error, UB_ERROR, UB_ERROR_NO_SPACE);
   g_assert_nonnull (strstr (run.error->message, "free"));
-  g_assert_cmpint (ub_test_n_requests (), ==, 0);
+  g_assert_cmpint (ub_test_n_requests (0), ==, 0);
   g_assert_false (ub_test_exists (dir, "blob.bin.part"));
   ub_test_run_clear (&run);
 }
@@ -230,7 +230,7 @@ test_reuse_final (void)
   ub_test_run_start (&run, the_url, dir, TRUE);
   ub_test_run_wait (&run, 1);
   ub_test_assert_success (&run, dir);
-  g_assert_cmpint (ub_test_n_requests (), ==, 0);
+  g_assert_cmpint (ub_test_n_requests (0), ==, 0);
   ub_test_run_clear (&run);
 
   damaged[1000] ^= 1;
@@ -238,7 +238,7 @@ test_reuse_final (void)
   ub_test_run_start (&run, the_url, dir, TRUE);
   ub_test_run_wait (&run, 1);
   ub_test_assert_success (&run, dir);
-  g_assert_cmpint (ub_test_n_requests (), ==, 1);
+  g_assert_cmpint (ub_test_n_requests (1), ==, 1);
   ub_test_run_clear (&run);
 }
 
@@ -287,7 +287,7 @@ test_lock_wait (void)
   ub_test_run_start (&run, the_url, dir, TRUE);
   ub_test_run_wait (&run, 1);
   ub_test_assert_success (&run, dir);
-  g_assert_cmpint (ub_test_n_requests (), ==, 0);
+  g_assert_cmpint (ub_test_n_requests (0), ==, 0);
   ub_test_run_clear (&run);
 }
 

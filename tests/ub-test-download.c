@@ -188,9 +188,11 @@ ub_test_log_sent (GPtrArray *log)
 
 /* Requests finished so far (for "no request was made") */
 guint
-ub_test_n_requests (void)
+ub_test_n_requests (guint expected)
 {
-  g_autoptr(GPtrArray) log = ub_test_httpd_wait_log (ub_test_blob.httpd, 0);
+  /* the server logs a response when it has finished it, maybe after the
+   * client saw its end: wait (up to 5 s) for the ones expected */
+  g_autoptr(GPtrArray) log = ub_test_httpd_wait_log (ub_test_blob.httpd, expected);
 
   return log->len;
 }

@@ -72,7 +72,7 @@ gint64       ub_test_log_int         (GPtrArray    *log,
 const char  *ub_test_log_range       (GPtrArray    *log,
                                       guint         i);
 gint64       ub_test_log_sent        (GPtrArray    *log);
-guint        ub_test_n_requests      (void);
+guint        ub_test_n_requests      (guint         expected);
 double       ub_test_cpu_seconds     (void);
 
 G_END_DECLS
