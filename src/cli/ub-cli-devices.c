@@ -18,27 +18,15 @@
 #define DEFAULT_WAIT_SECONDS 120
 
 static void
-add_optional_string (JsonBuilder *b,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_iboot (JsonBuilder       *b,
            const UbIbootInfo *info)
 {
   g_autofree char *cpid = g_strdup_printf ("0x%04x", info->cpid);
   g_autofree char *bdid = (info->have & UB_IBOOT_FIELD_BDID) ? g_strdup_printf ("0x%02x", info->bdid) : NULL;
 
-  add_optional_string (b, "cpid", cpid);
-  add_optional_string (b, "bdid", bdid);
-  add_optional_string (b, "srtg", info->srtg);
+  ub_cli_json_add_string (b, "cpid", cpid);
+  ub_cli_json_add_string (b, "bdid", bdid);
+  ub_cli_json_add_string (b, "srtg", info->srtg);
   json_builder_set_member_name (b, "pwned");
   json_builder_add_boolean_value (b, info->pwnd != NULL);
   json_builder_set_member_name (b, "has_ap_nonce");
@@ -55,23 +43,23 @@ ub_cli_device_to_json (UbDevice *device)
   UbModel *model = ub_device_get_model (device);
 
   json_builder_begin_object (b);
-  add_optional_string (b, "id", ub_device_get_id (device));
-  add_optional_string (b, "mode", ub_device_mode_to_string (ub_device_get_mode (device)));
-  add_optional_string (b, "source", ub_device_get_source (device) == UB_DEVICE_SOURCE_USB ? "usb" : "usbmux");
-  add_optional_string (b, "usb_product_id", ub_device_get_source (device) == UB_DEVICE_SOURCE_USB ? pid : NULL);
-  add_optional_string (b, "port", ub_device_get_port_path (device));
-  add_optional_string (b, "ecid", ecid);
-  add_optional_string (b, "udid", ub_device_get_udid (device));
-  add_optional_string (b, "product_type", model ? ub_model_get_product_type (model)
+  ub_cli_json_add_string (b, "id", ub_device_get_id (device));
+  ub_cli_json_add_string (b, "mode", ub_device_mode_to_string (ub_device_get_mode (device)));
+  ub_cli_json_add_string (b, "source", ub_device_get_source (device) == UB_DEVICE_SOURCE_USB ? "usb" : "usbmux");
+  ub_cli_json_add_string (b, "usb_product_id", ub_device_get_source (device) == UB_DEVICE_SOURCE_USB ? pid : NULL);
+  ub_cli_json_add_string (b, "port", ub_device_get_port_path (device));
+  ub_cli_json_add_string (b, "ecid", ecid);
+  ub_cli_json_add_string (b, "udid", ub_device_get_udid (device));
+  ub_cli_json_add_string (b, "product_type", model ? ub_model_get_product_type (model)
                                                 : ub_device_get_product_type (device));
-  add_optional_string (b, "board", model ? ub_model_get_board (model) : NULL);
-  add_optional_string (b, "name", model ? ub_model_get_name (model) : NULL);
-  add_optional_string (b, "device_name", ub_device_get_name (device));
-  add_optional_string (b, "ios_version", ub_device_get_product_version (device));
-  add_optional_string (b, "ios_build", ub_device_get_build_version (device));
+  ub_cli_json_add_string (b, "board", model ? ub_model_get_board (model) : NULL);
+  ub_cli_json_add_string (b, "name", model ? ub_model_get_name (model) : NULL);
+  ub_cli_json_add_string (b, "device_name", ub_device_get_name (device));
+  ub_cli_json_add_string (b, "ios_version", ub_device_get_product_version (device));
+  ub_cli_json_add_string (b, "ios_build", ub_device_get_build_version (device));
   if (ub_device_get_iboot_info (device) != NULL)
     add_iboot (b, ub_device_get_iboot_info (device));
-  add_optional_string (b, "error", error ? error->message : NULL);
+  ub_cli_json_add_string (b, "error", error ? error->message : NULL);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -58,29 +58,12 @@ on_signal (gpointer data)
 }
 
 static char *
-format_eta (gint64 eta)
-{
-  if (eta < 0)
-    return g_strdup ("");
-  if (eta >= 3600)
-    /* TRANSLATORS: time left, hours and minutes */
-    return g_strdup_printf (_("%d h %02d min left"), (int)(eta / 3600), (int)(eta % 3600 / 60));
-  if (eta >= 60)
-    /* TRANSLATORS: time left, minutes and seconds */
-    return g_strdup_printf (_("%d min %02d s left"), (int)(eta / 60), (int)(eta % 60));
-  /* TRANSLATORS: time left, seconds */
-  return g_strdup_printf (_("%d s left"), (int)eta);
-}
-
-static char *
 progress_line (UbDownload *dl)
 {
   guint64 received = ub_download_get_received (dl);
   guint64 total = ub_download_get_total (dl);
   g_autofree char *got = g_format_size (received);
-  g_autofree char *all = g_format_size (total);
-  g_autofree char *speed = g_format_size ((guint64)ub_download_get_speed (dl));
-  g_autofree char *eta = format_eta (ub_download_get_eta (dl));
+  g_autofree char *progress = NULL;
 
   switch (ub_download_get_state (dl))
     {
@@ -90,15 +73,11 @@ progress_line (UbDownload *dl)
     case UB_DOWNLOAD_STATE_VERIFYING:
       return g_strdup (_("Verifying…"));
     case UB_DOWNLOAD_STATE_DOWNLOADING:
+      /* "42%  1.2 GB of 6.1 GB · 23.4 MB/s · about 2 minutes left" */
+      progress = ub_transfer_text_dup (received, total, ub_download_get_speed (dl), ub_download_get_eta (dl));
       if (total == 0)
-        /* TRANSLATORS: bytes so far and the speed, such as "12.3 MB, 4.5 MB/s" */
-        return g_strdup_printf (_("%s, %s/s"), got, speed);
-      if (ub_download_get_speed (dl) < 1)
-        /* TRANSLATORS: percent, bytes so far, the size: "42%  1.2 GB of 6.1 GB" */
-        return g_strdup_printf (_("%3d%%  %s of %s"), (int)(received * 100 / total), got, all);
-      /* TRANSLATORS: percent, bytes so far, the size, the speed, the time left:
-       * "42%  1.2 GB of 6.1 GB  23.4 MB/s  2 min 05 s left" */
-      return g_strdup_printf (_("%3d%%  %s of %s  %s/s  %s"), (int)(received * 100 / total), got, all, speed, eta);
+        return g_steal_pointer (&progress);
+      return g_strdup_printf ("%3d%%  %s", (int)(received * 100 / total), progress);
     case UB_DOWNLOAD_STATE_IDLE:
     case UB_DOWNLOAD_STATE_DONE:
     case UB_DOWNLOAD_STATE_FAILED:

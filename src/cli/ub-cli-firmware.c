@@ -28,18 +28,6 @@ signed_text (UbSigned s)
     }
 }
 
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 JsonNode *
 ub_cli_firmware_to_json (UbFirmware *f)
 {
@@ -49,18 +37,18 @@ ub_cli_firmware_to_json (UbFirmware *f)
   g_autofree char *released = date ? g_date_time_format_iso8601 (date) : NULL;
 
   json_builder_begin_object (b);
-  add_string (b, "product_type", ub_firmware_get_product_type (f));
-  add_string (b, "version", ub_firmware_get_version (f));
-  add_string (b, "build", ub_firmware_get_build (f));
-  add_string (b, "url", ub_firmware_get_url (f));
+  ub_cli_json_add_string (b, "product_type", ub_firmware_get_product_type (f));
+  ub_cli_json_add_string (b, "version", ub_firmware_get_version (f));
+  ub_cli_json_add_string (b, "build", ub_firmware_get_build (f));
+  ub_cli_json_add_string (b, "url", ub_firmware_get_url (f));
   json_builder_set_member_name (b, "size");
   json_builder_add_int_value (b, (gint64)ub_firmware_get_size (f));
-  add_string (b, "sha1", ub_firmware_get_sha1 (f));
-  add_string (b, "sha256", ub_firmware_get_sha256 (f));
+  ub_cli_json_add_string (b, "sha1", ub_firmware_get_sha1 (f));
+  ub_cli_json_add_string (b, "sha256", ub_firmware_get_sha256 (f));
   json_builder_set_member_name (b, "sha1_confirmed_by_apple");
   json_builder_add_boolean_value (b, ub_firmware_get_sha1_from_apple (f));
-  add_string (b, "signed", signed_names[ub_firmware_get_signed (f)]);
-  add_string (b, "released", released);
+  ub_cli_json_add_string (b, "signed", signed_names[ub_firmware_get_signed (f)]);
+  ub_cli_json_add_string (b, "released", released);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -76,10 +64,10 @@ list_to_json (UbModel        *model,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "model");
   json_builder_add_value (b, ub_cli_model_to_json (model));
-  add_string (b, "fetched", fetched);
+  ub_cli_json_add_string (b, "fetched", fetched);
   json_builder_set_member_name (b, "offline");
   json_builder_add_boolean_value (b, ub_firmware_list_get_offline (list));
-  add_string (b, "recommended", recommended ? ub_firmware_get_build (recommended) : NULL);
+  ub_cli_json_add_string (b, "recommended", recommended ? ub_firmware_get_build (recommended) : NULL);
   json_builder_set_member_name (b, "firmwares");
   json_builder_begin_array (b);
   for (guint i = 0; i < ub_firmware_list_get_n_firmwares (list); i++)

@@ -33,18 +33,6 @@ report_clear (Report *r)
   g_clear_error (&r->fit_error);
 }
 
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static JsonNode *
 identity_to_json (UbBuildIdentity *identity)
 {
@@ -55,11 +43,11 @@ identity_to_json (UbBuildIdentity *identity)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "index");
   json_builder_add_int_value (b, ub_build_identity_get_index (identity));
-  add_string (b, "device_class", ub_build_identity_get_device_class (identity));
-  add_string (b, "chip_id", chip);
-  add_string (b, "board_id", board);
-  add_string (b, "variant", ub_build_identity_get_variant (identity));
-  add_string (b, "behavior", ub_restore_behavior_to_string (ub_build_identity_get_behavior (identity)));
+  ub_cli_json_add_string (b, "device_class", ub_build_identity_get_device_class (identity));
+  ub_cli_json_add_string (b, "chip_id", chip);
+  ub_cli_json_add_string (b, "board_id", board);
+  ub_cli_json_add_string (b, "variant", ub_build_identity_get_variant (identity));
+  ub_cli_json_add_string (b, "behavior", ub_restore_behavior_to_string (ub_build_identity_get_behavior (identity)));
   json_builder_set_member_name (b, "research");
   json_builder_add_boolean_value (b, ub_build_identity_is_research (identity));
   json_builder_set_member_name (b, "components");
@@ -81,7 +69,7 @@ add_choice (JsonBuilder     *b,
     json_builder_add_int_value (b, ub_build_identity_get_index (identity));
   else
     json_builder_add_null_value (b);
-  add_string (b, "error", error ? error->message : NULL);
+  ub_cli_json_add_string (b, "error", error ? error->message : NULL);
   json_builder_end_object (b);
 }
 
@@ -91,13 +79,13 @@ add_summary (JsonBuilder *b,
 {
   const char * const *types = ub_ipsw_get_product_types (ipsw);
 
-  add_string (b, "file", ub_ipsw_get_path (ipsw));
+  ub_cli_json_add_string (b, "file", ub_ipsw_get_path (ipsw));
   json_builder_set_member_name (b, "size");
   json_builder_add_int_value (b, (gint64)ub_ipsw_get_file_size (ipsw));
   json_builder_set_member_name (b, "entries");
   json_builder_add_int_value (b, ub_ipsw_get_n_entries (ipsw));
-  add_string (b, "product_version", ub_ipsw_get_product_version (ipsw));
-  add_string (b, "build_version", ub_ipsw_get_build_version (ipsw));
+  ub_cli_json_add_string (b, "product_version", ub_ipsw_get_product_version (ipsw));
+  ub_cli_json_add_string (b, "build_version", ub_ipsw_get_build_version (ipsw));
   json_builder_set_member_name (b, "product_types");
   json_builder_begin_array (b);
   for (guint i = 0; types[i] != NULL; i++)
@@ -126,7 +114,7 @@ print_json (Report *r)
       json_builder_add_value (b, ub_cli_model_to_json (r->model));
       json_builder_set_member_name (b, "fits");
       json_builder_add_boolean_value (b, r->fit_error == NULL);
-      add_string (b, "fit_error", r->fit_error ? r->fit_error->message : NULL);
+      ub_cli_json_add_string (b, "fit_error", r->fit_error ? r->fit_error->message : NULL);
       add_choice (b, "erase", r->chosen[0], r->errors[0]);
       add_choice (b, "update", r->chosen[1], r->errors[1]);
     }

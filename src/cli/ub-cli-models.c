@@ -25,6 +25,19 @@ ub_cli_print_json (JsonNode *node,
   fflush (stdout);
 }
 
+/* A string member, or null when @value is %NULL */
+void
+ub_cli_json_add_string (JsonBuilder *b,
+                        const char  *name,
+                        const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
 static char *
 hex (guint value,
      guint digits)

@@ -62,6 +62,9 @@ int   ub_cli_usage_error  (GOptionContext *context,
                            const char     *message);
 void  ub_cli_print_json   (JsonNode       *node,
                            gboolean        pretty);
+void  ub_cli_json_add_string (JsonBuilder  *b,
+                              const char   *name,
+                              const char   *value);
 JsonNode *ub_cli_model_to_json   (UbModel  *model);
 JsonNode *ub_cli_device_to_json  (UbDevice *device);
 char     *ub_cli_device_to_line  (UbDevice *device);
