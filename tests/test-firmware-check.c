@@ -37,20 +37,6 @@ typedef struct
   GError           *error;
 } Outcome;
 
-static char *
-write_ipsw (const char *dir,
-            const char *manifest,
-            const char *name)
-{
-  UbTestIpsw *ipsw = ub_test_ipsw_new ();
-  char *path;
-
-  ub_test_ipsw_add_manifest (ipsw, manifest);
-  path = ub_test_ipsw_write (ipsw, dir, name);
-  ub_test_ipsw_free (ipsw);
-  return path;
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -59,7 +45,8 @@ fixture_setup (Fixture       *f,
   gsize len;
 
   f->dir = ub_test_ipsw_make_dir ();
-  f->path = write_ipsw (f->dir, UB_TEST_MANIFEST_IPHONE_X, "iPhone10,3,iPhone10,6_11.2_15C114_Restore.ipsw");
+  f->path = ub_test_ipsw_write_manifest (f->dir, UB_TEST_MANIFEST_IPHONE_X,
+                                         "iPhone10,3,iPhone10,6_11.2_15C114_Restore.ipsw");
   g_assert_true (g_file_get_contents (f->path, &contents, &len, NULL));
   f->size = len;
   f->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, len);
@@ -239,7 +226,7 @@ static void
 test_other_model (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autofree char *other = write_ipsw (f->dir, UB_TEST_MANIFEST_IPHONE_12, "iPhone12.ipsw");
+  g_autofree char *other = ub_test_ipsw_write_manifest (f->dir, UB_TEST_MANIFEST_IPHONE_12, "iPhone12.ipsw");
   Outcome o;
 
   check (f, other, NULL, NULL, &o);

@@ -28,12 +28,8 @@ static char                 *cache;    /* $XDG_CACHE_HOME */
 
 typedef struct
 {
-  UbModelDb      *db;
-  UbSequenceBook *book;
-  UbClock        *clock;
-  UbRescue       *rescue;
-  UbWindow       *window;
-  GtkWidget      *page;
+  UbTestWizard  w;
+  GtkWidget    *page;
 } Fixture;
 
 static void
@@ -51,51 +47,40 @@ fixture_setup (Fixture       *f,
 
   ub_test_remove_tree (catalog_cache);
   write_catalog ("", NULL);
-  f->db = ub_model_db_new_default ();
-  f->book = ub_sequence_book_new_default ();
-  f->clock = ub_clock_new_fake ();
-  f->rescue = ub_rescue_new (f->db, f->book, NULL, f->clock);
-  f->window = ub_window_new (NULL, f->rescue, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 980, 760);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ub_rescue_set_fault (f->rescue, UB_FAULT_BOOT_LOOP);
-  ub_rescue_set_goal (f->rescue, UB_SEQUENCE_DFU);
-  ub_rescue_set_model (f->rescue, ub_model_db_lookup_product_type (f->db, "iPhone10,3"));
-  f->page = GTK_WIDGET (ub_assistant_get_page_by_name (ub_window_get_assistant (f->window), "firmware"));
-  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
+  ub_test_wizard_open (&f->w);
+  ub_rescue_set_fault (f->w.rescue, UB_FAULT_BOOT_LOOP);
+  ub_rescue_set_goal (f->w.rescue, UB_SEQUENCE_DFU);
+  ub_rescue_set_model (f->w.rescue, ub_model_db_lookup_product_type (f->w.db, "iPhone10,3"));
+  f->page = GTK_WIDGET (ub_assistant_get_page_by_name (f->w.assistant, "firmware"));
+  ub_test_wait_frames (GTK_WIDGET (f->w.window), 2);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  ub_test_wait_ms (50);
-  g_clear_object (&f->db);
-  g_clear_object (&f->book);
-  g_clear_object (&f->clock);
-  g_assert_finalize_object (f->rescue);
+  ub_test_wizard_close (&f->w);
 }
 
 static void
 show_page (Fixture *f)
 {
-  ub_assistant_go_to (ub_window_get_assistant (f->window), UB_PAGE (f->page));
-  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
+  ub_assistant_go_to (f->w.assistant, UB_PAGE (f->page));
+  ub_test_wait_frames (GTK_WIDGET (f->w.window), 2);
 }
 
 static void
 shot (Fixture    *f,
       const char *name)
 {
-  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
-  g_free (ub_test_screenshot (GTK_WIDGET (f->window), name));
+  ub_test_wait_frames (GTK_WIDGET (f->w.window), 2);
+  g_free (ub_test_screenshot (GTK_WIDGET (f->w.window), name));
 }
 
 static UbFirmwareChoice *
 choice (Fixture *f)
 {
-  return ub_rescue_get_firmware_choice (f->rescue);
+  return ub_rescue_get_firmware_choice (f->w.rescue);
 }
 
 static gboolean
@@ -286,13 +271,10 @@ static void
 test_local_wrong_model (Fixture       *f,
                         gconstpointer  data)
 {
-  UbTestIpsw *other = ub_test_ipsw_new ();
   g_autofree char *dir = ub_test_ipsw_make_dir ();
-  g_autofree char *path = NULL;
+  g_autofree char *path = ub_test_ipsw_write_manifest (dir, UB_TEST_MANIFEST_IPHONE_12,
+                                                       "iPhone13,2,iPhone13,3_26.2_23C71_Restore.ipsw");
 
-  ub_test_ipsw_add_manifest (other, UB_TEST_MANIFEST_IPHONE_12);
-  path = ub_test_ipsw_write (other, dir, "iPhone13,2,iPhone13,3_26.2_23C71_Restore.ipsw");
-  ub_test_ipsw_free (other);
   show_page (f);
   wait_for_text (f, "iOS 11.2 (15C114)");
   check_file (f, path);
@@ -314,7 +296,7 @@ test_model_change (Fixture       *f,
   gtk_switch_set_active (GTK_SWITCH (ub_test_find_widget (f->page, GTK_TYPE_SWITCH, NULL)), TRUE);
   g_assert_cmpint (ub_firmware_choice_get_origin (choice (f)), ==, UB_FIRMWARE_ORIGIN_SKIPPED);
   g_assert_true (ub_page_get_complete (UB_PAGE (f->page)));
-  ub_rescue_set_model (f->rescue, ub_model_db_lookup_product_type (f->db, "iPhone12,8"));
+  ub_rescue_set_model (f->w.rescue, ub_model_db_lookup_product_type (f->w.db, "iPhone12,8"));
   g_assert_false (ub_firmware_choice_get_ready (choice (f)));
   g_assert_false (ub_page_get_complete (UB_PAGE (f->page)));
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (ub_test_find_widget (f->page, GTK_TYPE_SWITCH, NULL))));

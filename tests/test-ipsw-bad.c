@@ -51,14 +51,10 @@ expect_bytes_error (const void *data,
 static GBytes *
 good_ipsw (void)
 {
-  UbTestIpsw *fixture = ub_test_ipsw_new ();
-  g_autofree char *path = NULL;
+  g_autofree char *path = ub_test_ipsw_write_manifest (tmp_dir, UB_TEST_MANIFEST_IPHONE_X, "good.ipsw");
   char *contents;
   gsize len;
 
-  ub_test_ipsw_add_manifest (fixture, UB_TEST_MANIFEST_IPHONE_X);
-  path = ub_test_ipsw_write (fixture, tmp_dir, "good.ipsw");
-  ub_test_ipsw_free (fixture);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   return g_bytes_new_take (contents, len);
 }

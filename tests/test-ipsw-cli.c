@@ -173,7 +173,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  UbTestIpsw *fixture;
   int ret;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
@@ -183,10 +182,7 @@ main (int   argc,
       return 77;
     }
   tmp_dir = ub_test_ipsw_make_dir ();
-  fixture = ub_test_ipsw_new ();
-  ub_test_ipsw_add_manifest (fixture, UB_TEST_MANIFEST_IPHONE_X);
-  iphone_x = ub_test_ipsw_write (fixture, tmp_dir, "iphone-x.ipsw");
-  ub_test_ipsw_free (fixture);
+  iphone_x = ub_test_ipsw_write_manifest (tmp_dir, UB_TEST_MANIFEST_IPHONE_X, "iphone-x.ipsw");
 
   g_test_add_func ("/unbrick/ipsw/cli/summary", test_summary);
   g_test_add_func ("/unbrick/ipsw/cli/model", test_model);

@@ -24,13 +24,7 @@ static char *
 write_ipsw (const char *manifest,
             const char *basename)
 {
-  UbTestIpsw *fixture = ub_test_ipsw_new ();
-  char *path;
-
-  ub_test_ipsw_add_manifest (fixture, manifest);
-  path = ub_test_ipsw_write (fixture, tmp_dir, basename);
-  ub_test_ipsw_free (fixture);
-  return path;
+  return ub_test_ipsw_write_manifest (tmp_dir, manifest, basename);
 }
 
 static UbIpsw *

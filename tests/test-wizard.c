@@ -16,41 +16,20 @@
 #include "ub-test-ui.h"
 #include "ub-window.h"
 
-typedef struct
-{
-  UbModelDb      *db;
-  UbSequenceBook *book;
-  UbClock        *clock;
-  UbRescue       *rescue;
-  UbWindow       *window;
-  UbAssistant    *assistant;
-} Fixture;
+typedef UbTestWizard Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  f->db = ub_model_db_new_default ();
-  f->book = ub_sequence_book_new_default ();
-  f->clock = ub_clock_new_fake ();
-  f->rescue = ub_rescue_new (f->db, f->book, NULL, f->clock);
-  f->window = ub_window_new (NULL, f->rescue, NULL);
-  f->assistant = ub_window_get_assistant (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 980, 760);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
+  ub_test_wizard_open (f);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  ub_test_wait_ms (50);
-  g_clear_object (&f->db);
-  g_clear_object (&f->book);
-  g_clear_object (&f->clock);
-  g_assert_finalize_object (f->rescue);
+  ub_test_wizard_close (f);
 }
 
 static UbPage *

@@ -54,7 +54,6 @@ ub_test_firmware_server_start (void)
   g_autofree char *contents = NULL;
   g_autofree char *api = NULL;
   g_autofree char *apple = NULL;
-  UbTestIpsw *ipsw = ub_test_ipsw_new ();
 
   self->www = g_dir_make_tmp ("ub-test-www-XXXXXX", &error);
   g_assert_no_error (error);
@@ -62,9 +61,7 @@ ub_test_firmware_server_start (void)
   device = g_build_filename (self->www, "v4", "device", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fw, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (device, 0700), ==, 0);
-  ub_test_ipsw_add_manifest (ipsw, UB_TEST_MANIFEST_IPHONE_X);
-  self->ipsw_path = ub_test_ipsw_write (ipsw, fw, UB_TEST_FIRMWARE_NAME);
-  ub_test_ipsw_free (ipsw);
+  self->ipsw_path = ub_test_ipsw_write_manifest (fw, UB_TEST_MANIFEST_IPHONE_X, UB_TEST_FIRMWARE_NAME);
   g_assert_true (g_file_get_contents (self->ipsw_path, &contents, &self->size, NULL));
   self->sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *)contents, self->size);
   self->sha1 = g_compute_checksum_for_data (G_CHECKSUM_SHA1, (guchar *)contents, self->size);

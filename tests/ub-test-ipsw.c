@@ -362,6 +362,29 @@ ub_test_ipsw_make_dir (void)
   return dir;
 }
 
+/**
+ * ub_test_ipsw_write_manifest:
+ * @manifest: a file in tests/data/manifests/
+ *
+ * The usual fixture in one call: @manifest with all its components,
+ * written to @dir/@basename.
+ *
+ * Returns: (transfer full): the file's path
+ */
+char *
+ub_test_ipsw_write_manifest (const char *dir,
+                             const char *manifest,
+                             const char *basename)
+{
+  UbTestIpsw *fixture = ub_test_ipsw_new ();
+  char *path;
+
+  ub_test_ipsw_add_manifest (fixture, manifest);
+  path = ub_test_ipsw_write (fixture, dir, basename);
+  ub_test_ipsw_free (fixture);
+  return path;
+}
+
 void
 ub_test_ipsw_remove_dir (const char *dir)
 {

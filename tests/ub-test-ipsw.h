@@ -33,6 +33,9 @@ char       *ub_test_ipsw_write            (UbTestIpsw   *self,
                                            const char   *dir,
                                            const char   *basename);
 
+char       *ub_test_ipsw_write_manifest   (const char   *dir,
+                                           const char   *manifest,
+                                           const char   *basename);
 GBytes     *ub_test_ipsw_load_manifest    (const char   *manifest);
 GPtrArray  *ub_test_ipsw_manifest_paths   (const char   *manifest);
 GBytes     *ub_test_ipsw_dummy_content    (const char   *name);

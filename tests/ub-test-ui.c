@@ -224,3 +224,30 @@ ub_test_click (GtkWidget  *root,
   g_assert_true (gtk_widget_is_visible (button) && gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
 }
+
+/* The default window size of the application, 980 × 760 */
+void
+ub_test_wizard_open (UbTestWizard *w)
+{
+  w->db = ub_model_db_new_default ();
+  w->book = ub_sequence_book_new_default ();
+  w->clock = ub_clock_new_fake ();
+  w->rescue = ub_rescue_new (w->db, w->book, NULL, w->clock);
+  w->window = ub_window_new (NULL, w->rescue, NULL);
+  w->assistant = ub_window_get_assistant (w->window);
+  gtk_window_set_default_size (GTK_WINDOW (w->window), 980, 760);
+  gtk_window_present (GTK_WINDOW (w->window));
+  ub_test_wait_frames (GTK_WIDGET (w->window), 2);
+}
+
+/* Closes the window; the rescue must not outlive it */
+void
+ub_test_wizard_close (UbTestWizard *w)
+{
+  gtk_window_destroy (GTK_WINDOW (w->window));
+  ub_test_wait_ms (50);
+  g_clear_object (&w->db);
+  g_clear_object (&w->book);
+  g_clear_object (&w->clock);
+  g_assert_finalize_object (w->rescue);
+}

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "ub-test-files.h"
+#include "ub-window.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,19 @@ GtkWidget *ub_test_find_widget   (GtkWidget  *root,
                                   const char *label);
 void     ub_test_click           (GtkWidget  *root,
                                   const char *label);
+
+/* A whole wizard in a presented window, on a fake clock and without USB */
+typedef struct
+{
+  UbModelDb      *db;
+  UbSequenceBook *book;
+  UbClock        *clock;
+  UbRescue       *rescue;
+  UbWindow       *window;
+  UbAssistant    *assistant;
+} UbTestWizard;
+
+void     ub_test_wizard_open     (UbTestWizard *w);
+void     ub_test_wizard_close    (UbTestWizard *w);
 
 G_END_DECLS
