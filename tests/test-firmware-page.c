@@ -162,6 +162,12 @@ test_download (Fixture       *f,
   g_assert_true (ub_page_get_complete (UB_PAGE (f->page)));
   wait_for_text (f, "Downloaded and checked");
   shot (f, "firmware-03-downloaded");
+
+  /* the result page names the checked file, for the restore */
+  ub_assistant_go_to (f->w.assistant, ub_assistant_get_page_by_name (f->w.assistant, "result"));
+  ub_test_wait_frames (GTK_WIDGET (f->w.window), 2);
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (f->w.window), "iOS 11.2 (15C114)"));
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (f->w.window), path));
 }
 
 /* Pause keeps the part; Resume asks the server for the rest only */

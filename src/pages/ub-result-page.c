@@ -28,6 +28,8 @@ struct _UbResultPage
   GtkLabel      *ecid_value;
   GtkWidget     *usb_row;
   GtkLabel      *usb_value;
+  GtkWidget     *firmware_row;
+  GtkLabel      *firmware_value;
   AdwActionRow  *next_row;
   AdwActionRow  *leave_row;
   AdwActionRow  *after_row;
@@ -81,6 +83,24 @@ set_row (AdwActionRow *row,
   adw_action_row_set_subtitle (row, subtitle ? subtitle : "");
 }
 
+/* The checked restore image, ready for the restore */
+static void
+fill_firmware (UbResultPage *self)
+{
+  UbFirmwareChoice *choice = ub_rescue_get_firmware_choice (rescue_of (self));
+  UbFirmware *firmware = ub_firmware_choice_get_firmware (choice);
+  const char *path = ub_firmware_choice_get_path (choice);
+  g_autofree char *value = NULL;
+
+  gtk_widget_set_visible (self->firmware_row, path != NULL && firmware != NULL);
+  if (path == NULL || firmware == NULL)
+    return;
+  /* TRANSLATORS: %s are a version and a build, e.g. "iOS 16.7.12 (20H364)" */
+  value = g_strdup_printf (_("iOS %s (%s)"), ub_firmware_get_version (firmware), ub_firmware_get_build (firmware));
+  gtk_label_set_label (self->firmware_value, value);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_row), path);
+}
+
 static void
 fill_facts (UbResultPage *self,
             UbDevice     *device)
@@ -102,6 +122,7 @@ fill_facts (UbResultPage *self,
   gtk_widget_set_visible (self->usb_row, usb != NULL);
   gtk_label_set_label (self->usb_value, usb ? usb : "");
   gtk_widget_set_visible (self->permission_group, denied);
+  fill_firmware (self);
 }
 
 static void
@@ -260,6 +281,8 @@ ub_result_page_class_init (UbResultPageClass *klass)
   BIND (ecid_value);
   BIND (usb_row);
   BIND (usb_value);
+  BIND (firmware_row);
+  BIND (firmware_value);
   BIND (next_row);
   BIND (leave_row);
   BIND (after_row);
