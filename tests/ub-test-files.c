@@ -28,9 +28,11 @@ ub_test_remove_tree (const char *path)
  * ub_test_isolate_network:
  *
  * Call first in main(), before anything reads the XDG directories: the
- * cache (firmware lists, downloads) goes to a new temporary directory, and
- * the firmware catalogs point at a closed port on 127.0.0.1 unless the test
- * set them already. A test never reaches the internet.
+ * cache (firmware lists, downloads) goes to a new temporary directory, with
+ * the data, config and state directories (backups, logs) inside it, and the
+ * firmware catalogs point at a closed port on 127.0.0.1 unless the test set
+ * them already. A test never reaches the internet, nor the files of the
+ * person running it. (gtk_test_init() ignores G_TEST_OPTION_ISOLATE_DIRS.)
  *
  * Returns: (transfer full): the temporary cache directory
  */
@@ -39,9 +41,17 @@ ub_test_isolate_network (void)
 {
   g_autoptr(GError) error = NULL;
   char *cache = g_dir_make_tmp ("unbrick-test-cache-XXXXXX", &error);
+  const char *homes[] = { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME" };
 
   g_assert_no_error (error);
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (homes); i++)
+    {
+      g_autofree char *dir = g_build_filename (cache, homes[i], NULL);
+
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      g_setenv (homes[i], dir, TRUE);
+    }
   g_setenv ("UNBRICK_IPSW_API_URL", "http://127.0.0.1:9", FALSE);
   g_setenv ("UNBRICK_APPLE_VERSION_URL", "http://127.0.0.1:9/version.plist", FALSE);
   g_assert_cmpstr (g_get_user_cache_dir (), ==, cache);

@@ -240,12 +240,19 @@ ub_test_wizard_open (UbTestWizard *w)
   ub_test_wait_frames (GTK_WIDGET (w->window), 2);
 }
 
+static gboolean
+rescue_is_ours_only (gpointer rescue)
+{
+  return G_OBJECT (rescue)->ref_count == 1;
+}
+
 /* Closes the window; the rescue must not outlive it */
 void
 ub_test_wizard_close (UbTestWizard *w)
 {
   gtk_window_destroy (GTK_WINDOW (w->window));
-  ub_test_wait_ms (50);
+  /* Work the pages had under way (power, backups) ends with its cancellation */
+  ub_test_wait_until (rescue_is_ours_only, w->rescue, 5000);
   g_clear_object (&w->db);
   g_clear_object (&w->book);
   g_clear_object (&w->clock);
