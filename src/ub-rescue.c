@@ -34,6 +34,8 @@ struct _UbRescue
   UbGuideFailure    result_failure;
   UbDevice         *result_device;
   UbFirmwareChoice *firmware_choice;
+  gboolean          erase_agreed;
+  UbConsent        *erase_consent;   /* erase_agreed, bound to a seen ECID */
 };
 
 G_DEFINE_FINAL_TYPE (UbRescue, ub_rescue, G_TYPE_OBJECT)
@@ -49,6 +51,8 @@ enum {
   PROP_MODEL,
   PROP_DEVICE,
   PROP_SAFETY_DONE,
+  PROP_ERASE_AGREED,
+  PROP_ERASE_CONSENT,
   PROP_RESULT_STATE,
   N_PROPS
 };
@@ -66,6 +70,7 @@ ub_rescue_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_object (&self->model);
   g_clear_object (&self->device);
+  g_clear_object (&self->erase_consent);
   g_clear_object (&self->result_device);
   g_clear_object (&self->firmware_choice);
 
@@ -108,6 +113,12 @@ ub_rescue_get_property (GObject    *object,
       break;
     case PROP_SAFETY_DONE:
       g_value_set_boolean (value, self->safety_done);
+      break;
+    case PROP_ERASE_AGREED:
+      g_value_set_boolean (value, self->erase_agreed);
+      break;
+    case PROP_ERASE_CONSENT:
+      g_value_set_object (value, self->erase_consent);
       break;
     case PROP_RESULT_STATE:
       g_value_set_enum (value, self->result_state);
@@ -154,8 +165,34 @@ ub_rescue_set_property (GObject      *object,
     case PROP_SAFETY_DONE:
       ub_rescue_set_safety_done (self, g_value_get_boolean (value));
       break;
+    case PROP_ERASE_AGREED:
+      ub_rescue_set_erase_agreed (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bind_consent (UbRescue *self)
+{
+  gboolean known = self->device != NULL && ub_device_has_ecid (self->device);
+  guint64 ecid = known ? ub_device_get_ecid (self->device) : 0;
+
+  if (self->erase_consent != NULL && (!self->erase_agreed ||
+                                      (known && ub_consent_get_ecid (self->erase_consent) != ecid)))
+    {
+      g_debug ("Permission to erase ECID 0x%016" G_GINT64_MODIFIER "x withdrawn",
+               ub_consent_get_ecid (self->erase_consent));
+      g_clear_object (&self->erase_consent);
+      self->erase_agreed = FALSE;   /* given for another phone */
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERASE_AGREED]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERASE_CONSENT]);
+    }
+  if (self->erase_agreed && self->erase_consent == NULL && known)
+    {
+      self->erase_consent = ub_consent_new_erase_with_clock (ecid, UB_CONSENT_SOURCE_WIZARD, self->clock);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERASE_CONSENT]);
     }
 }
 
@@ -213,6 +250,10 @@ ub_rescue_class_init (UbRescueClass *klass)
   properties[PROP_MODEL] = g_param_spec_object ("model", NULL, NULL, UB_TYPE_MODEL, rw);
   properties[PROP_DEVICE] = g_param_spec_object ("device", NULL, NULL, UB_TYPE_DEVICE, rw);
   properties[PROP_SAFETY_DONE] = g_param_spec_boolean ("safety-done", NULL, NULL, FALSE, rw);
+  properties[PROP_ERASE_AGREED] = g_param_spec_boolean ("erase-agreed", NULL, NULL, FALSE, rw);
+  properties[PROP_ERASE_CONSENT] = g_param_spec_object ("erase-consent", NULL, NULL, UB_TYPE_CONSENT,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                                        G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_RESULT_STATE] = g_param_spec_enum ("result-state", NULL, NULL, UB_TYPE_GUIDE_STATE,
                                                      UB_GUIDE_READY,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
@@ -302,28 +343,6 @@ ub_rescue_get_fault (UbRescue *self)
 {
   g_return_val_if_fail (UB_IS_RESCUE (self), UB_FAULT_NONE);
   return self->fault;
-}
-
-/**
- * ub_rescue_recommend_goal:
- *
- * The least destructive fix worth trying first for a fault.
- */
-UbSequenceKind
-ub_rescue_recommend_goal (UbFault fault)
-{
-  switch (fault)
-    {
-    case UB_FAULT_FIRMWARE:
-    case UB_FAULT_FAILED_UPDATE:
-      return UB_SEQUENCE_RECOVERY;
-    case UB_FAULT_NONE:
-    case UB_FAULT_UNRESPONSIVE:
-    case UB_FAULT_BOOT_LOOP:
-    case UB_FAULT_HARDWARE_LIKE:
-    default:
-      return UB_SEQUENCE_FORCE_RESTART;
-    }
 }
 
 /**
@@ -417,8 +436,49 @@ ub_rescue_set_device (UbRescue *self,
     {
       g_debug ("Device “%s” (%s)", device ? ub_device_get_id (device) : "(none)",
                device ? ub_device_mode_to_string (ub_device_get_mode (device)) : "-");
+      bind_consent (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEVICE]);
     }
+}
+
+gboolean
+ub_rescue_get_erase_agreed (UbRescue *self)
+{
+  g_return_val_if_fail (UB_IS_RESCUE (self), FALSE);
+  return self->erase_agreed;
+}
+
+/**
+ * ub_rescue_set_erase_agreed:
+ * @agreed: whether the person allowed erasing the phone being rescued
+ *
+ * The permission is tied to the phone's ECID now, or as soon as the phone is
+ * seen with one; another phone (another ECID) withdraws it.
+ */
+void
+ub_rescue_set_erase_agreed (UbRescue *self,
+                            gboolean  agreed)
+{
+  g_return_if_fail (UB_IS_RESCUE (self));
+
+  if (self->erase_agreed == !!agreed)
+    return;
+  self->erase_agreed = !!agreed;
+  g_debug ("Permission to erase %s", agreed ? "given" : "withdrawn");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERASE_AGREED]);
+  bind_consent (self);
+}
+
+/**
+ * ub_rescue_get_erase_consent:
+ *
+ * Returns: (transfer none) (nullable): the permission to erase, bound to an ECID
+ */
+UbConsent *
+ub_rescue_get_erase_consent (UbRescue *self)
+{
+  g_return_val_if_fail (UB_IS_RESCUE (self), NULL);
+  return self->erase_consent;
 }
 
 gboolean
@@ -492,39 +552,6 @@ ub_rescue_set_result (UbRescue       *self,
 }
 
 /**
- * ub_rescue_choose_sequence:
- * @from_recovery: (out) (optional): whether the phone starts in recovery mode
- *
- * The sequence the guide will run for this phone: for DFU mode from recovery
- * mode, the computer-timed one where the model has it (dfu-sequences.md §4a);
- * otherwise the goal's own.
- *
- * Returns: (transfer none) (nullable): the sequence, or %NULL with no model yet
- */
-UbSequence *
-ub_rescue_choose_sequence (UbRescue *self,
-                           gboolean *from_recovery)
-{
-  gboolean in_recovery;
-  UbSequence *seq = NULL;
-
-  g_return_val_if_fail (UB_IS_RESCUE (self), NULL);
-
-  in_recovery = self->device != NULL &&
-                ub_device_get_mode (self->device) == UB_DEVICE_MODE_RECOVERY &&
-                ub_device_get_source (self->device) == UB_DEVICE_SOURCE_USB;
-  if (from_recovery != NULL)
-    *from_recovery = in_recovery;
-  if (self->model == NULL)
-    return NULL;
-  if (self->goal == UB_SEQUENCE_DFU && in_recovery)
-    seq = ub_sequence_book_lookup (self->sequence_book, UB_SEQUENCE_DFU_ASSISTED, self->model);
-  if (seq == NULL)
-    seq = ub_sequence_book_lookup (self->sequence_book, self->goal, self->model);
-  return seq;
-}
-
-/**
  * ub_rescue_reset:
  *
  * Forgets every choice, for "Start over". The detected device stays (it is
@@ -541,6 +568,7 @@ ub_rescue_reset (UbRescue *self)
   ub_rescue_set_goal (self, UB_SEQUENCE_FORCE_RESTART);
   ub_rescue_set_model (self, NULL);
   ub_rescue_set_safety_done (self, FALSE);
+  ub_rescue_set_erase_agreed (self, FALSE);
   ub_firmware_choice_clear (self->firmware_choice);
   ub_rescue_set_result (self, UB_GUIDE_READY, UB_GUIDE_FAILURE_NONE, NULL);
   g_object_thaw_notify (G_OBJECT (self));

@@ -56,6 +56,10 @@ void             ub_rescue_set_device           (UbRescue         *self,
 gboolean         ub_rescue_get_safety_done      (UbRescue         *self);
 void             ub_rescue_set_safety_done      (UbRescue         *self,
                                                  gboolean          done);
+gboolean         ub_rescue_get_erase_agreed     (UbRescue         *self);
+void             ub_rescue_set_erase_agreed     (UbRescue         *self,
+                                                 gboolean          agreed);
+UbConsent       *ub_rescue_get_erase_consent    (UbRescue         *self);
 UbDevice        *ub_rescue_get_result_device    (UbRescue         *self);
 UbGuideState     ub_rescue_get_result_state     (UbRescue         *self);
 UbGuideFailure   ub_rescue_get_result_failure   (UbRescue         *self);

@@ -231,6 +231,8 @@ test_walk_to_guide (void)
   gtk_check_button_set_active (GTK_CHECK_BUTTON (ub_test_find_widget (GTK_WIDGET (ub_assistant_get_current_page (assistant)),
                                                                     GTK_TYPE_CHECK_BUTTON, "I have read this")),
                                TRUE);
+  ub_rescue_set_erase_agreed (rescue, TRUE);
+  g_assert_nonnull (ub_rescue_get_erase_consent (rescue));
   gtk_widget_activate_action (GTK_WIDGET (assistant), "wizard.next", NULL);
   /* Firmware: only DFU mode is wanted here */
   g_assert_true (page_is ((gpointer)"UbFirmwarePage"));

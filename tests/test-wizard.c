@@ -130,7 +130,12 @@ walk_to_guide (Fixture *f)
   gtk_check_button_set_active (GTK_CHECK_BUTTON (ub_test_find_widget (GTK_WIDGET (current (f)),
                                                                          GTK_TYPE_CHECK_BUTTON,
                                                                          "I have read this")), TRUE);
+  /* DFU mode leads to an erase: not without the permission to erase */
+  g_assert_false (next_enabled (f));
+  ub_rescue_set_erase_agreed (f->rescue, TRUE);
   g_assert_true (next_enabled (f));
+  /* No phone seen yet: agreed, but not tied to an ECID until one is */
+  g_assert_null (ub_rescue_get_erase_consent (f->rescue));
   shot (f, "wizard-04-safety");
   next (f);
 

@@ -105,6 +105,7 @@ typedef struct
   gboolean         watch;
   gboolean         timed_out;
   gboolean         grace_over;
+  guint            grace_id;
   int              exit_code;
   /* wait */
   UbDeviceMode     mode;
@@ -194,6 +195,7 @@ on_grace_over (gpointer data)
 {
   Run *run = data;
 
+  run->grace_id = 0;
   run->grace_over = TRUE;
   check_settled (run);
 }
@@ -203,7 +205,10 @@ on_enumerated (GObject    *object,
                GParamSpec *pspec,
                Run        *run)
 {
-  g_timeout_add_once (ub_clock_scale_ms (ub_clock_get_default (), MUX_GRACE_MS), on_grace_over, run);
+  /* "enumerated" may be notified more than once: one grace period */
+  if (run->grace_id == 0 && !run->grace_over)
+    run->grace_id = g_timeout_add_once (ub_clock_scale_ms (ub_clock_get_default (), MUX_GRACE_MS),
+                                        on_grace_over, run);
 }
 static void on_any_change (UbDeviceMonitor *m, UbDevice *d, Run *run) { check_settled (run); }
 
@@ -263,6 +268,7 @@ start_monitor (Run *run)
 static void
 stop_monitor (Run *run)
 {
+  g_clear_handle_id (&run->grace_id, g_source_remove);
   ub_device_monitor_stop (run->monitor);
   g_clear_object (&run->monitor);
   g_clear_pointer (&run->loop, g_main_loop_unref);
@@ -356,9 +362,9 @@ on_wait_event (UbDeviceMonitor *monitor,
   g_main_loop_quit (run->loop);
 }
 
-static gboolean
-parse_ecid (const char *str,
-            guint64    *out)
+gboolean
+ub_cli_parse_ecid (const char *str,
+                   guint64    *out)
 {
   const char *digits = g_str_has_prefix (str, "0x") || g_str_has_prefix (str, "0X") ? str + 2 : str;
 
@@ -397,17 +403,39 @@ ub_cli_wait (int    argc,
       (run.mode != UB_DEVICE_MODE_DFU && run.mode != UB_DEVICE_MODE_RECOVERY &&
        run.mode != UB_DEVICE_MODE_NORMAL))
     return ub_cli_usage_error (context, _("--mode must be dfu, recovery or normal"));
-  if (ecid_s != NULL && !(run.has_ecid = parse_ecid (ecid_s, &run.ecid)))
+  if (ecid_s != NULL && !(run.has_ecid = ub_cli_parse_ecid (ecid_s, &run.ecid)))
     return ub_cli_usage_error (context, _("--ecid must be a hexadecimal number"));
   if (timeout_s <= 0 || timeout_s > 24 * 3600)
     return ub_cli_usage_error (context, _("--timeout must be between 1 and 86400 seconds"));
 
+  return ub_cli_wait_for_mode (run.mode, run.has_ecid, run.ecid, timeout_s, run.json);
+}
+
+/**
+ * ub_cli_wait_for_mode:
+ *
+ * Waits until a phone (the one with @ecid, if given) is in @mode, prints it
+ * (a line, or JSON) and returns an exit code.
+ */
+int
+ub_cli_wait_for_mode (UbDeviceMode mode,
+                      gboolean     has_ecid,
+                      guint64      ecid,
+                      int          timeout_s,
+                      gboolean     json)
+{
+  Run run = { 0 };
+
+  run.mode = mode;
+  run.has_ecid = has_ecid;
+  run.ecid = ecid;
+  run.json = json;
   if (!start_monitor (&run))
     return UB_CLI_EXIT_FAILED;
   run.exit_code = UB_CLI_EXIT_FAILED;
   g_signal_connect (run.monitor, "device-added", G_CALLBACK (on_wait_event), &run);
   g_signal_connect (run.monitor, "device-changed", G_CALLBACK (on_wait_event), &run);
-  g_debug ("Waiting up to %d s for a phone in mode “%s”", timeout_s, mode_s);
+  g_debug ("Waiting up to %d s for a phone in mode “%s”", timeout_s, ub_device_mode_to_string (mode));
   run_loop (&run, ub_clock_scale_ms (ub_clock_get_default (), (guint)timeout_s * 1000));
   if (run.timed_out)
     {
@@ -418,4 +446,31 @@ ub_cli_wait (int    argc,
     }
   stop_monitor (&run);
   return run.exit_code;
+}
+
+/**
+ * ub_cli_list_devices:
+ *
+ * Returns: (transfer full) (nullable): the connected devices once the
+ *   monitor has settled, or %NULL when it cannot start (said on stderr)
+ */
+GPtrArray *
+ub_cli_list_devices (void)
+{
+  Run run = { 0 };
+  GPtrArray *devices;
+  GListModel *list;
+
+  if (!start_monitor (&run))
+    return NULL;
+  g_signal_connect (run.monitor, "notify::enumerated", G_CALLBACK (on_enumerated), &run);
+  g_signal_connect (run.monitor, "device-added", G_CALLBACK (on_any_change), &run);
+  g_signal_connect (run.monitor, "device-changed", G_CALLBACK (on_any_change), &run);
+  run_loop (&run, SETTLE_TIMEOUT_MS);
+  list = ub_device_monitor_get_devices (run.monitor);
+  devices = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (devices, g_list_model_get_item (list, i));
+  stop_monitor (&run);
+  return devices;
 }

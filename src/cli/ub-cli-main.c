@@ -28,6 +28,11 @@ static const Command commands[] = {
   { "ipsw", ub_cli_ipsw, N_("Show what a firmware file holds and whether it fits a model") },
   { "download", ub_cli_download, N_("Download a model’s latest firmware, or any file, resumably and checked") },
   { "verify", ub_cli_verify, N_("Check a file’s SHA-256 or SHA-1") },
+  { "info", ub_cli_info, N_("Show a connected phone’s model, iOS, ECID, battery and backup encryption") },
+  { "enter-recovery", ub_cli_enter_recovery, N_("Restart a phone running iOS into recovery mode, without buttons") },
+  { "exit-recovery", ub_cli_exit_recovery, N_("Get a phone out of a recovery-mode loop") },
+  { "backups", ub_cli_backups, N_("List the iPhone backups on this computer") },
+  { "backup", ub_cli_backup, N_("Back up an iPhone that still starts, with progress") },
 };
 
 static void
@@ -36,7 +41,7 @@ print_help (FILE *out)
   fprintf (out, "%s\n\n", _("Usage: unbrick-cli [--verbose] COMMAND [OPTIONS…]"));
   fprintf (out, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-15s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Run “unbrick-cli COMMAND --help” for a command’s options."));
   fprintf (out, "\n%s\n", _("Exit status:"));
   fprintf (out, "  0  %s\n", _("success"));

@@ -57,6 +57,24 @@ int   ub_cli_download_model (const char  *query,
                              gboolean     json_progress);
 int   ub_cli_ipsw         (int            argc,
                            char         **argv);
+int   ub_cli_backup       (int            argc,
+                           char         **argv);
+int   ub_cli_backups      (int            argc,
+                           char         **argv);
+int   ub_cli_info         (int            argc,
+                           char         **argv);
+int   ub_cli_enter_recovery (int          argc,
+                             char       **argv);
+int   ub_cli_exit_recovery (int           argc,
+                            char        **argv);
+gboolean   ub_cli_parse_ecid     (const char   *str,
+                                  guint64      *out);
+int        ub_cli_wait_for_mode  (UbDeviceMode  mode,
+                                  gboolean      has_ecid,
+                                  guint64       ecid,
+                                  int           timeout_s,
+                                  gboolean      json);
+GPtrArray *ub_cli_list_devices   (void);
 
 int   ub_cli_usage_error  (GOptionContext *context,
                            const char     *message);

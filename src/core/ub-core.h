@@ -4,9 +4,14 @@
  */
 #pragma once
 
+#include "ub-backup-info.h"
+#include "ub-backup-job.h"
+#include "ub-backup-scan.h"
+#include "ub-backup-text.h"
 #include "ub-build-identity.h"
 #include "ub-build-manifest.h"
 #include "ub-clock.h"
+#include "ub-consent.h"
 #include "ub-device.h"
 #include "ub-device-monitor.h"
 #include "ub-download.h"
@@ -22,8 +27,11 @@
 #include "ub-iboot-info.h"
 #include "ub-ipsw.h"
 #include "ub-lockdown.h"
+#include "ub-lockdown-session.h"
 #include "ub-model.h"
 #include "ub-model-db.h"
+#include "ub-power.h"
+#include "ub-power-monitor.h"
 #include "ub-recovery.h"
 #include "ub-sequence.h"
 #include "ub-sequence-book.h"

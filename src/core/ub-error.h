@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @UB_ERROR_CORRUPT_ARCHIVE: a firmware file (IPSW) is damaged, truncated or unsafe
  * @UB_ERROR_ERASE_REQUIRED: the firmware cannot update this phone and keep its data;
  *   only an erase restore is possible, and the person must be asked first
+ * @UB_ERROR_NO_CONSENT: an erase was asked for without the person's consent
+ *   for this phone (none given, given for another phone, or given too long ago)
  *
  * Error codes in the %UB_ERROR domain.
  */
@@ -54,6 +56,7 @@ typedef enum
   UB_ERROR_WRONG_FIRMWARE,
   UB_ERROR_CORRUPT_ARCHIVE,
   UB_ERROR_ERASE_REQUIRED,
+  UB_ERROR_NO_CONSENT,
 } UbError;
 
 GQuark ub_error_quark (void);

@@ -16,6 +16,7 @@
 
 #include "ub-error.h"
 #include "ub-lockdown.h"
+#include "ub-lockdown-private.h"
 #include "ub-plist.h"
 #include "ub-watchdog.h"
 
@@ -61,6 +62,17 @@ ub_lockdown_set_error (GError **error,
     case LOCKDOWN_E_RECEIVE_TIMEOUT:
       g_set_error_literal (error, UB_ERROR, UB_ERROR_TIMED_OUT,
                            _("The iPhone did not answer in time."));
+      break;
+    case LOCKDOWN_E_INVALID_HOST_ID:
+    case LOCKDOWN_E_INVALID_PAIR_RECORD:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_PERMISSION_DENIED,
+                           _("The iPhone no longer trusts this computer. Unlock it and tap “Trust” "
+                             "when it asks."));
+      break;
+    case LOCKDOWN_E_PAIRING_PROHIBITED_OVER_THIS_CONNECTION:
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_PERMISSION_DENIED,
+                           _("The iPhone does not allow pairing over this connection. Connect it "
+                             "with a USB cable."));
       break;
     case LOCKDOWN_E_MUX_ERROR:
       g_set_error_literal (error, UB_ERROR, UB_ERROR_DISCONNECTED,
@@ -120,6 +132,43 @@ read_facts (lockdownd_client_t client)
   return facts;
 }
 
+/**
+ * _ub_lockdown_connect:
+ * @handshake: whether to pair and start a session (needs Trust on the phone)
+ *
+ * Connects to lockdownd of the phone @udid through usbmuxd. Blocking: call
+ * it from a watchdog worker only.
+ */
+gboolean
+_ub_lockdown_connect (const char          *udid,
+                      gboolean             handshake,
+                      idevice_t           *device,
+                      lockdownd_client_t  *client,
+                      GError             **error)
+{
+  lockdownd_error_t status;
+
+  *client = NULL;
+  if (idevice_new_with_options (device, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
+    {
+      *device = NULL;
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_DISCONNECTED,
+                           _("The iPhone is no longer connected."));
+      return FALSE;
+    }
+  if (handshake)
+    status = lockdownd_client_new_with_handshake (*device, client, CLIENT_LABEL);
+  else
+    status = lockdownd_client_new (*device, client, CLIENT_LABEL);
+  g_debug ("lockdownd connection to %s%s: %d", udid, handshake ? " with a session" : "", status);
+  if (status == LOCKDOWN_E_SUCCESS)
+    return TRUE;
+  g_clear_pointer (device, idevice_free);
+  *client = NULL;
+  ub_lockdown_set_error (error, status);
+  return FALSE;
+}
+
 static void
 query_facts_worker (GTask        *task,
                     gpointer      source_object,
@@ -129,26 +178,14 @@ query_facts_worker (GTask        *task,
   const char *udid = task_data;
   idevice_t device = NULL;
   lockdownd_client_t client = NULL;
-  lockdownd_error_t status;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   UbLockdownFacts *facts;
 
-  if (idevice_new_with_options (&device, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
+  if (!_ub_lockdown_connect (udid, FALSE, &device, &client, &error))
     {
-      g_task_return_new_error (task, UB_ERROR, UB_ERROR_DISCONNECTED,
-                               _("The iPhone is no longer connected."));
+      g_task_return_error (task, error);
       return;
     }
-
-  status = lockdownd_client_new (device, &client, CLIENT_LABEL);
-  if (status != LOCKDOWN_E_SUCCESS)
-    {
-      idevice_free (device);
-      ub_lockdown_set_error (&error, status);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   facts = read_facts (client);
   lockdownd_client_free (client);
   idevice_free (device);

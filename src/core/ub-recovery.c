@@ -231,3 +231,19 @@ ub_recovery_send_commands_finish (GAsyncResult  *result,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * ub_recovery_get_exit_commands:
+ *
+ * What gets a phone out of a recovery loop when iOS itself is fine: boot on
+ * its own again, remember that, and restart (dfu-sequences.md §3).
+ *
+ * Returns: (transfer none): the commands, for ub_recovery_send_commands_async()
+ */
+const char * const *
+ub_recovery_get_exit_commands (void)
+{
+  static const char * const commands[] = { "setenv auto-boot true", "saveenv", "reboot", NULL };
+
+  return commands;
+}

@@ -18,6 +18,7 @@ void     ub_recovery_send_commands_async  (UbDevice            *device,
                                            GCancellable        *cancellable,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data);
+const char * const *ub_recovery_get_exit_commands (void);
 gboolean ub_recovery_send_commands_finish (GAsyncResult        *result,
                                            GError             **error);
 

@@ -29,6 +29,8 @@ struct _UbResultPage
   GtkWidget     *usb_row;
   GtkLabel      *usb_value;
   GtkWidget     *firmware_row;
+  GtkWidget     *consent_row;
+  GtkLabel      *consent_value;
   GtkLabel      *firmware_value;
   AdwActionRow  *next_row;
   AdwActionRow  *leave_row;
@@ -101,6 +103,28 @@ fill_firmware (UbResultPage *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_row), path);
 }
 
+/* The permission to erase that the restore will check (ub-consent.c) */
+static void
+fill_consent (UbResultPage *self)
+{
+  UbRescue *rescue = rescue_of (self);
+  UbConsent *consent = ub_rescue_get_erase_consent (rescue);
+  UbSequenceKind goal = ub_rescue_get_goal (rescue);
+
+  gtk_widget_set_visible (self->consent_row, goal == UB_SEQUENCE_DFU || goal == UB_SEQUENCE_DFU_ASSISTED);
+  if (consent != NULL)
+    {
+      gtk_label_set_label (self->consent_value, _("Given for this iPhone"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->consent_row), NULL);
+    }
+  else
+    {
+      gtk_label_set_label (self->consent_value, _("Not given"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->consent_row),
+                                   _("Restoring will ask for it first. Nothing is erased without it."));
+    }
+}
+
 static void
 fill_facts (UbResultPage *self,
             UbDevice     *device)
@@ -123,6 +147,7 @@ fill_facts (UbResultPage *self,
   gtk_label_set_label (self->usb_value, usb ? usb : "");
   gtk_widget_set_visible (self->permission_group, denied);
   fill_firmware (self);
+  fill_consent (self);
 }
 
 static void
@@ -282,6 +307,8 @@ ub_result_page_class_init (UbResultPageClass *klass)
   BIND (usb_row);
   BIND (usb_value);
   BIND (firmware_row);
+  BIND (consent_row);
+  BIND (consent_value);
   BIND (firmware_value);
   BIND (next_row);
   BIND (leave_row);

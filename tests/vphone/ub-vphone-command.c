@@ -13,6 +13,8 @@
  *                            after SECONDS of wall-clock time
  *   env NAME                 the running iBoot environment's value
  *   setenv NAME VALUE        set a saved (NVRAM) variable, e.g. auto-boot false
+ *   set KEY VALUE            a setting of the backup service, e.g. backup-size
+ *                            1048576 (ub-vphone-backup.c)
  *   help
  * Scenario files use the same commands (ub-vphone-scenario.c).
  *
@@ -43,11 +45,12 @@ typedef enum
   VERB_ENV,
   VERB_SETENV,
   VERB_HELP,
+  VERB_SET,
 } Verb;
 
 static const char * const verbs[] = {
   "state", "press", "release", "tap", "plug", "unplug", "mode", "fault", "clear-faults",
-  "wait", "env", "setenv", "help", NULL,
+  "wait", "env", "setenv", "help", "set", NULL,
 };
 
 typedef struct
@@ -174,6 +177,12 @@ parse_args (Command     *command,
       if (command->name == NULL)
         return usage (error, "setenv NAME VALUE");
       return TRUE;
+    case VERB_SET:
+      command->name = next_word (&rest);
+      command->arg = g_strdup (rest);
+      if (command->name == NULL || *command->arg == '\0')
+        return usage (error, "set KEY VALUE");
+      return ub_vphone_backup_check_setting (command->name, command->arg, error);
     case VERB_STATE:
     case VERB_PLUG:
     case VERB_UNPLUG:
@@ -283,9 +292,13 @@ execute (UbVphone *vphone,
     case VERB_SETENV:
       ub_vphone_nvram_set_saved (ub_vphone_get_nvram (vphone), command->name, command->arg);
       break;
+    case VERB_SET:
+      if (!ub_vphone_backup_set (ub_vphone_get_backup (vphone), command->name, command->arg, &error))
+        return g_strdup_printf ("error %s", error->message);
+      break;
     case VERB_HELP:
       return g_strdup ("ok state press release tap plug unplug mode fault clear-faults wait env "
-                       "setenv help");
+                       "setenv set help");
     case VERB_WAIT:
     default:
       g_assert_not_reached ();

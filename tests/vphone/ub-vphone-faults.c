@@ -2,7 +2,8 @@
  *
  * Faults are set by the `fault` control command or a scenario line and stay
  * until `clear-faults`, except the one-shot ones (stall, eproto,
- * unplug-at-block, wrong-mode), which clear themselves when they fire.
+ * unplug-at-block, wrong-mode, backup-unplug-at-file), which clear
+ * themselves when they fire.
  * Everything runs on the main thread; ::changed tells the parts that must act
  * at once (usbmuxd vanishing, the extra USB device, pair records).
  *
@@ -40,6 +41,11 @@ static const struct
   [UB_VPHONE_FAULT_TRUST_PENDING] = { "trust-pending", ARGS_NONE },
   [UB_VPHONE_FAULT_LOCKED] = { "locked", ARGS_NONE },
   [UB_VPHONE_FAULT_ENTER_RECOVERY_REFUSED] = { "enter-recovery-refused", ARGS_NONE },
+  [UB_VPHONE_FAULT_BACKUP_STALL] = { "backup-stall", ARGS_NONE },
+  [UB_VPHONE_FAULT_BACKUP_UNPLUG_AT_FILE] = { "backup-unplug-at-file", ARGS_BLOCK },
+  [UB_VPHONE_FAULT_BACKUP_BAD_PATH] = { "backup-bad-path", ARGS_NONE },
+  [UB_VPHONE_FAULT_BACKUP_REFUSED] = { "backup-refused", ARGS_NONE },
+  [UB_VPHONE_FAULT_SYNC_BUSY] = { "sync-busy", ARGS_NONE },
 };
 
 typedef struct
@@ -304,6 +310,41 @@ ub_vphone_faults_take_wrong_mode (UbVphoneFaults *self,
     return FALSE;
   *mode = self->state[UB_VPHONE_FAULT_WRONG_MODE].mode;
   clear_one (self, UB_VPHONE_FAULT_WRONG_MODE);
+  return TRUE;
+}
+
+/**
+ * ub_vphone_faults_get_number:
+ *
+ * Returns: the number a set fault was given (backup-unplug-at-file N), or -1
+ */
+int
+ub_vphone_faults_get_number (UbVphoneFaults *self,
+                             UbVphoneFault   fault)
+{
+  g_return_val_if_fail (UB_IS_VPHONE_FAULTS (self), -1);
+  g_return_val_if_fail (fault < UB_VPHONE_N_FAULTS, -1);
+
+  return self->state[fault].active ? self->state[fault].block : -1;
+}
+
+/**
+ * ub_vphone_faults_take_number:
+ *
+ * Returns: %TRUE once, when @fault is set with @number; it clears itself
+ */
+gboolean
+ub_vphone_faults_take_number (UbVphoneFaults *self,
+                              UbVphoneFault   fault,
+                              guint           number)
+{
+  g_return_val_if_fail (UB_IS_VPHONE_FAULTS (self), FALSE);
+  g_return_val_if_fail (fault < UB_VPHONE_N_FAULTS, FALSE);
+
+  if (!self->state[fault].active || self->state[fault].block != (gint)number)
+    return FALSE;
+  g_debug ("Fault \"%s\" fires (%u)", fault_info[fault].name, number);
+  clear_one (self, fault);
   return TRUE;
 }
 

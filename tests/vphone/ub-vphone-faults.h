@@ -25,6 +25,11 @@ G_BEGIN_DECLS
  * @UB_VPHONE_FAULT_TRUST_PENDING: Pair answers PairingDialogResponsePending
  * @UB_VPHONE_FAULT_LOCKED: Pair answers PasswordProtected
  * @UB_VPHONE_FAULT_ENTER_RECOVERY_REFUSED: EnterRecovery answers an error
+ * @UB_VPHONE_FAULT_BACKUP_STALL: the backup service stops sending half way
+ * @UB_VPHONE_FAULT_BACKUP_UNPLUG_AT_FILE: the cable comes out before backup data file N (once)
+ * @UB_VPHONE_FAULT_BACKUP_BAD_PATH: the backup's first data file is named "../…"
+ * @UB_VPHONE_FAULT_BACKUP_REFUSED: the backup service answers a backup request with an error
+ * @UB_VPHONE_FAULT_SYNC_BUSY: another computer holds the sync lock (AFC lock: would block)
  */
 typedef enum
 {
@@ -41,6 +46,11 @@ typedef enum
   UB_VPHONE_FAULT_TRUST_PENDING,
   UB_VPHONE_FAULT_LOCKED,
   UB_VPHONE_FAULT_ENTER_RECOVERY_REFUSED,
+  UB_VPHONE_FAULT_BACKUP_STALL,
+  UB_VPHONE_FAULT_BACKUP_UNPLUG_AT_FILE,
+  UB_VPHONE_FAULT_BACKUP_BAD_PATH,
+  UB_VPHONE_FAULT_BACKUP_REFUSED,
+  UB_VPHONE_FAULT_SYNC_BUSY,
   UB_VPHONE_N_FAULTS,
 } UbVphoneFault;
 
@@ -65,6 +75,11 @@ gboolean        ub_vphone_faults_take_transfer    (UbVphoneFaults *self,
                                                    guint           block);
 gboolean        ub_vphone_faults_take_wrong_mode  (UbVphoneFaults *self,
                                                    UbVphoneMode   *mode);
+int             ub_vphone_faults_get_number       (UbVphoneFaults *self,
+                                                   UbVphoneFault   fault);
+gboolean        ub_vphone_faults_take_number      (UbVphoneFaults *self,
+                                                   UbVphoneFault   fault,
+                                                   guint           number);
 char           *ub_vphone_faults_dup_active       (UbVphoneFaults *self);
 const char     *ub_vphone_fault_to_string         (UbVphoneFault   fault);
 

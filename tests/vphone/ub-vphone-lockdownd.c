@@ -5,7 +5,9 @@
  * StartSession (EnableSessionSSL false: the session stays in clear text),
  * StopSession, Pair / ValidatePair / Unpair with the host's pair record,
  * EnterRecovery (Success, then iOS restarts into recovery mode), StartService
- * (no services: InvalidService) and Goodbye. The phone trusts the HostID of
+ * (in a session, the port of a service added with
+ * ub_vphone_lockdownd_add_service(), EnableServiceSSL false; InvalidService
+ * otherwise) and Goodbye. The phone trusts the HostID of
  * the host's initial pair record and every HostID it paired with since.
  *
  * Faults: lockdownd-silent (connections accepted, nothing ever answered),
@@ -20,6 +22,7 @@
 
 #include "config.h"
 
+#include "ub-vphone-backup.h"
 #include "ub-vphone-lockdown-values.h"
 #include "ub-vphone-lockdownd.h"
 #include "ub-vphone-plist-conn.h"
@@ -41,6 +44,8 @@ struct _UbVphoneLockdownd
   UbVphoneFaults   *faults;
   UbVphoneRecorder *recorder;
   GHashTable       *trusted;   /* HostIDs */
+  GHashTable       *services;  /* name → port */
+  UbVphoneBackup   *backup;
   GPtrArray        *conns;     /* UbVphonePlistConn */
   guint             recovery_id;
 };
@@ -125,6 +130,8 @@ get_value (UbVphoneLockdownd *self,
       return;
     }
   values = ub_vphone_lockdown_values_new (self->identity, domain, session, locked);
+  if (self->backup != NULL)
+    ub_vphone_backup_adjust_values (self->backup, domain, values);
   if (values == NULL)
     {
       send_error (conn, "GetValue", "MissingValue");
@@ -259,6 +266,28 @@ enter_recovery (UbVphoneLockdownd *self,
 }
 
 static void
+start_service (UbVphoneLockdownd *self,
+               UbVphonePlistConn *conn,
+               plist_t            message)
+{
+  const char *service = dict_string (message, "Service");
+  gpointer port = service != NULL ? g_hash_table_lookup (self->services, service) : NULL;
+  plist_t answer;
+
+  ub_vphone_recorder_log (self->recorder, "lockdown StartService %s", service ? service : "");
+  if (port == NULL || session_of (conn)->session_id == NULL)
+    {
+      send_error (conn, "StartService", "InvalidService");
+      return;
+    }
+  answer = answer_new ("StartService");
+  plist_dict_set_item (answer, "Service", plist_new_string (service));
+  plist_dict_set_item (answer, "Port", plist_new_uint (GPOINTER_TO_UINT (port)));
+  plist_dict_set_item (answer, "EnableServiceSSL", plist_new_bool (FALSE));
+  send_answer (conn, answer);
+}
+
+static void
 simple_request (UbVphoneLockdownd *self,
                 UbVphonePlistConn *conn,
                 const char        *request,
@@ -313,6 +342,8 @@ on_message (UbVphonePlistConn *conn,
     pair (self, conn, request, message);
   else if (g_str_equal (request, "EnterRecovery"))
     enter_recovery (self, conn);
+  else if (g_str_equal (request, "StartService"))
+    start_service (self, conn, message);
   else
     simple_request (self, conn, request, message);
   if (g_str_equal (request, "Goodbye"))
@@ -375,6 +406,8 @@ ub_vphone_lockdownd_dispose (GObject *object)
   g_clear_handle_id (&self->recovery_id, g_source_remove);
   g_clear_pointer (&self->conns, g_ptr_array_unref);
   g_clear_pointer (&self->trusted, g_hash_table_unref);
+  g_clear_pointer (&self->services, g_hash_table_unref);
+  g_clear_object (&self->backup);
   g_clear_object (&self->identity);
   g_clear_object (&self->phone);
   g_clear_object (&self->faults);
@@ -393,6 +426,7 @@ static void
 ub_vphone_lockdownd_init (UbVphoneLockdownd *self)
 {
   self->trusted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->conns = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -417,4 +451,36 @@ ub_vphone_lockdownd_new (UbVphoneIdentity *identity,
   self->recorder = g_object_ref (recorder);
   g_hash_table_add (self->trusted, g_strdup (trusted_host_id));
   return self;
+}
+
+/**
+ * ub_vphone_lockdownd_add_service:
+ * @port: where usbmuxd's Connect reaches the service
+ *
+ * StartService @name answers with @port (in a paired session only).
+ */
+void
+ub_vphone_lockdownd_add_service (UbVphoneLockdownd *self,
+                                 const char        *name,
+                                 guint16            port)
+{
+  g_return_if_fail (UB_IS_VPHONE_LOCKDOWND (self));
+  g_return_if_fail (name != NULL && port != 0);
+
+  g_hash_table_insert (self->services, g_strdup (name), GUINT_TO_POINTER (port));
+}
+
+/**
+ * ub_vphone_lockdownd_set_backup:
+ *
+ * The backup service's settings then show in the backup and disk usage
+ * domains (ub_vphone_backup_adjust_values()).
+ */
+void
+ub_vphone_lockdownd_set_backup (UbVphoneLockdownd *self,
+                                UbVphoneBackup    *backup)
+{
+  g_return_if_fail (UB_IS_VPHONE_LOCKDOWND (self));
+
+  g_set_object (&self->backup, backup);
 }

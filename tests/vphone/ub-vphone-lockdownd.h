@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "ub-vphone-backup.h"
 #include "ub-vphone-faults.h"
 #include "ub-vphone-identity.h"
 #include "ub-vphone-phone.h"
@@ -23,5 +24,10 @@ UbVphoneLockdownd *ub_vphone_lockdownd_new (UbVphoneIdentity *identity,
                                             UbVphoneFaults   *faults,
                                             UbVphoneRecorder *recorder,
                                             const char       *trusted_host_id);
+void               ub_vphone_lockdownd_add_service (UbVphoneLockdownd *self,
+                                                    const char        *name,
+                                                    guint16            port);
+void               ub_vphone_lockdownd_set_backup  (UbVphoneLockdownd *self,
+                                                    UbVphoneBackup    *backup);
 
 G_END_DECLS

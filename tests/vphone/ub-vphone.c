@@ -18,8 +18,11 @@
 #include <umockdev.h>
 
 #include "ub-model-db.h"
+#include "ub-vphone-afc.h"
+#include "ub-vphone-backup.h"
 #include "ub-vphone-control.h"
 #include "ub-vphone-lockdownd.h"
+#include "ub-vphone-notify.h"
 #include "ub-vphone-usbmuxd.h"
 #include "ub-vphone.h"
 
@@ -43,6 +46,9 @@ struct _UbVphone
   UbVphoneUsb       *usb;
   UbVphoneUsbmuxd   *usbmuxd;
   UbVphoneLockdownd *lockdownd;
+  UbVphoneBackup    *backup;
+  UbVphoneNotify    *notify;
+  UbVphoneAfc       *afc;
   UbVphoneControl   *control;
 };
 
@@ -67,6 +73,9 @@ ub_vphone_dispose (GObject *object)
   ub_vphone_stop (self);
   g_clear_object (&self->control);
   g_clear_object (&self->lockdownd);
+  g_clear_object (&self->backup);
+  g_clear_object (&self->notify);
+  g_clear_object (&self->afc);
   g_clear_object (&self->usbmuxd);
   g_clear_object (&self->usb);
   g_clear_object (&self->phone);
@@ -158,6 +167,22 @@ make_parts (UbVphone               *self,
   return TRUE;
 }
 
+/* mobilebackup2, and what a backup uses besides: notification_proxy and AFC */
+static void
+add_backup_services (UbVphone *self)
+{
+  self->backup = ub_vphone_backup_new (self->identity, self->phone, self->faults, self->recorder);
+  self->notify = ub_vphone_notify_new (self->recorder);
+  self->afc = ub_vphone_afc_new (self->faults, self->recorder);
+  ub_vphone_lockdownd_set_backup (self->lockdownd, self->backup);
+  ub_vphone_lockdownd_add_service (self->lockdownd, UB_VPHONE_BACKUP_SERVICE, UB_VPHONE_BACKUP_PORT);
+  ub_vphone_lockdownd_add_service (self->lockdownd, UB_VPHONE_NOTIFY_SERVICE, UB_VPHONE_NOTIFY_PORT);
+  ub_vphone_lockdownd_add_service (self->lockdownd, UB_VPHONE_AFC_SERVICE, UB_VPHONE_AFC_PORT);
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_BACKUP_PORT, UB_VPHONE_SERVICE (self->backup));
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_NOTIFY_PORT, UB_VPHONE_SERVICE (self->notify));
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_AFC_PORT, UB_VPHONE_SERVICE (self->afc));
+}
+
 static gboolean
 start_services (UbVphone               *self,
                 const UbVphoneOptions  *options,
@@ -175,6 +200,7 @@ start_services (UbVphone               *self,
                                              ub_vphone_usbmuxd_get_host_id (self->usbmuxd));
   ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_LOCKDOWN_PORT,
                                  UB_VPHONE_SERVICE (self->lockdownd));
+  add_backup_services (self);
   on_phone_changed (self);
   self->control = ub_vphone_control_new (self);
   self->control_path = options->control_path != NULL
@@ -325,6 +351,13 @@ ub_vphone_get_nvram (UbVphone *self)
 {
   g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
   return self->nvram;
+}
+
+UbVphoneBackup *
+ub_vphone_get_backup (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->backup;
 }
 
 UbVphoneRecorder *

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "ub-vphone-backup.h"
 #include "ub-vphone-faults.h"
 #include "ub-vphone-identity.h"
 #include "ub-vphone-nvram.h"
@@ -45,6 +46,7 @@ UbVphonePhone    *ub_vphone_get_phone         (UbVphone              *self);
 UbVphoneFaults   *ub_vphone_get_faults        (UbVphone              *self);
 UbVphoneNvram    *ub_vphone_get_nvram         (UbVphone              *self);
 UbVphoneRecorder *ub_vphone_get_recorder      (UbVphone              *self);
+UbVphoneBackup   *ub_vphone_get_backup        (UbVphone              *self);
 char             *ub_vphone_dup_state         (UbVphone              *self);
 char             *ub_vphone_dup_state_value   (UbVphone              *self,
                                                const char            *key);
