@@ -18,11 +18,9 @@
 #include <glib-unix.h>
 #include <math.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "ub-cli.h"
 
-#define PLAIN_PROGRESS_INTERVAL_US (5 * G_USEC_PER_SEC)
 #define SPEED_WEIGHT 0.25
 
 typedef struct
@@ -30,14 +28,11 @@ typedef struct
   GMainLoop    *loop;
   GCancellable *cancellable;
   gboolean      json;
-  gboolean      tty;
-  gboolean      line_open;
+  UbCliStatusLine status;   /* the progress line on stderr */
   gint64        start;
-  gint64        last_plain;
   gint64        last_tick;
   guint64       last_bytes;
   double        speed;
-  char         *last_line;
   gboolean      ok;
   GError       *error;
 } Run;
@@ -125,20 +120,8 @@ on_progress (double      fraction,
       print_json_progress (fraction, bytes, status);
       return;
     }
-  if (!run->tty && now - run->last_plain < PLAIN_PROGRESS_INTERVAL_US)
-    return;
   line = progress_line (run, fraction, bytes, status, now);
-  if (g_strcmp0 (line, run->last_line) == 0)
-    return;
-  g_free (run->last_line);
-  run->last_line = g_strdup (line);
-  run->last_plain = now;
-  if (run->tty)
-    fprintf (stderr, "\r%s\033[K", line);
-  else
-    fprintf (stderr, "%s\n", line);
-  run->line_open = run->tty;
-  fflush (stderr);
+  ub_cli_status_line_show (&run->status, line);
 }
 
 static void
@@ -196,8 +179,7 @@ static int
 report (Run        *run,
         const char *path)
 {
-  if (run->line_open)
-    fprintf (stderr, "\n");
+  ub_cli_status_line_end (&run->status);
   if (run->json)
     print_json_result (path, run->ok ? NULL : run->error);
   if (run->ok)
@@ -217,12 +199,13 @@ run_backup (const char *udid,
             const char *folder,
             gboolean    json)
 {
-  Run run = { g_main_loop_new (NULL, FALSE), g_cancellable_new (), json, isatty (2), };
+  Run run = { g_main_loop_new (NULL, FALSE), g_cancellable_new (), json, };
   g_autofree char *path = ub_backup_dup_path (udid, folder);
   guint sigint = g_unix_signal_add (SIGINT, on_signal, &run);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   int exit_code;
 
+  ub_cli_status_line_init (&run.status);
   run.start = g_get_monotonic_time ();
   ub_backup_run_async (udid, folder, run.cancellable, on_progress, &run, NULL, on_done, &run);
   g_main_loop_run (run.loop);
@@ -231,7 +214,7 @@ run_backup (const char *udid,
   exit_code = report (&run, path);
   g_main_loop_unref (run.loop);
   g_object_unref (run.cancellable);
-  g_free (run.last_line);
+  ub_cli_status_line_clear (&run.status);
   g_clear_error (&run.error);
   return exit_code;
 }

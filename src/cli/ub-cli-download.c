@@ -22,17 +22,13 @@
 
 #include "ub-cli.h"
 
-#define PLAIN_PROGRESS_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 typedef struct
 {
   GMainLoop    *loop;
   GCancellable *cancellable;
   gboolean      json;
-  gboolean      tty;
-  gboolean      line_open;      /* a progress line waits for its newline */
-  gint64        last_plain;
-  char         *last_line;
+  UbCliStatusLine status;   /* the progress line on stderr */
   char         *path;
   GError       *error;
 } Run;
@@ -43,7 +39,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->loop, g_main_loop_unref);
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->path, g_free);
-  g_clear_pointer (&run->last_line, g_free);
+  ub_cli_status_line_clear (&run->status);
   g_clear_error (&run->error);
 }
 
@@ -114,26 +110,14 @@ on_progress (UbDownload *dl,
              Run        *run)
 {
   g_autofree char *line = NULL;
-  gint64 now = g_get_monotonic_time ();
 
   if (run->json)
     {
       print_json_progress (dl);
       return;
     }
-  if (!run->tty && now - run->last_plain < PLAIN_PROGRESS_INTERVAL_US)
-    return;
-  if ((line = progress_line (dl)) == NULL || g_strcmp0 (line, run->last_line) == 0)
-    return;
-  g_free (run->last_line);
-  run->last_line = g_strdup (line);
-  run->last_plain = now;
-  if (run->tty)
-    fprintf (stderr, "\r%s\033[K", line);
-  else
-    fprintf (stderr, "%s\n", line);
-  run->line_open = run->tty;
-  fflush (stderr);
+  line = progress_line (dl);
+  ub_cli_status_line_show (&run->status, line);
 }
 
 static void
@@ -197,8 +181,7 @@ report (Run        *run,
 {
   g_autofree char *part = g_strconcat (ub_download_get_path (dl), ".part", NULL);
 
-  if (run->line_open)
-    fprintf (stderr, "\n");
+  ub_cli_status_line_end (&run->status);
   if (run->json)
     print_json_result (dl, run->path, run->error);
   if (run->path != NULL)
@@ -245,11 +228,12 @@ ub_cli_download_file (const char *url,
                       gboolean    json_progress)
 {
   g_autoptr(UbDownload) dl = ub_download_new (url, directory ? directory : ".", name);
-  Run run = { g_main_loop_new (NULL, FALSE), g_cancellable_new (), json_progress, isatty (2), };
+  Run run = { g_main_loop_new (NULL, FALSE), g_cancellable_new (), json_progress, };
   guint sigint = g_unix_signal_add (SIGINT, on_signal, &run);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &run);
   int exit_code;
 
+  ub_cli_status_line_init (&run.status);
   ub_download_set_expected (dl, size, sha256, sha1);
   g_signal_connect (dl, "notify::received", G_CALLBACK (on_progress), &run);
   g_signal_connect (dl, "notify::state", G_CALLBACK (on_progress), &run);

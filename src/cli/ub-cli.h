@@ -30,6 +30,25 @@ typedef enum
   UB_CLI_EXIT_NO_SUCH_RESTORE = 10,
 } UbCliExit;
 
+/**
+ * UbCliStatusLine:
+ *
+ * The progress line of a long command (ub-cli-status.c).
+ */
+typedef struct
+{
+  gboolean  tty;
+  gboolean  open;
+  gint64    last_shown;
+  char     *last_text;
+} UbCliStatusLine;
+
+void  ub_cli_status_line_init  (UbCliStatusLine *line);
+void  ub_cli_status_line_show  (UbCliStatusLine *line,
+                                const char      *text);
+void  ub_cli_status_line_end   (UbCliStatusLine *line);
+void  ub_cli_status_line_clear (UbCliStatusLine *line);
+
 int   ub_cli_models       (int            argc,
                            char         **argv);
 int   ub_cli_guide        (int            argc,

@@ -62,21 +62,6 @@ _ub_backup_phone_is_connected (const char *udid)
   return found;
 }
 
-static plist_t
-get_value (lockdownd_client_t  client,
-           const char         *domain,
-           const char         *key,
-           plist_type          type)
-{
-  plist_t node = NULL;
-
-  if (lockdownd_get_value (client, domain, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
-    return NULL;
-  if (plist_get_node_type (node) != type)
-    g_clear_pointer (&node, plist_free);
-  return node;
-}
-
 gboolean
 _ub_backup_prepare_connect (UbBackupSession  *s,
                             GError          **error)
@@ -85,11 +70,11 @@ _ub_backup_prepare_connect (UbBackupSession  *s,
   guint8 will_encrypt = FALSE;
 
   _ub_backup_job_set_phase (s->job, UB_BACKUP_PHASE_CONNECTING);
-  if (!_ub_lockdown_connect (s->job->udid, TRUE, &s->device, &s->lockdown, error))
+  if (!_ub_lockdown_connect_paired (s->job->udid, &s->device, &s->lockdown, error))
     return FALSE;
   _ub_backup_job_touch (s->job);
-  s->values = get_value (s->lockdown, NULL, NULL, PLIST_DICT);
-  encrypt = get_value (s->lockdown, "com.apple.mobile.backup", "WillEncrypt", PLIST_BOOLEAN);
+  s->values = _ub_lockdown_get_value (s->lockdown, NULL, NULL, PLIST_DICT);
+  encrypt = _ub_lockdown_get_value (s->lockdown, "com.apple.mobile.backup", "WillEncrypt", PLIST_BOOLEAN);
   if (encrypt != NULL)
     plist_get_bool_val (encrypt, &will_encrypt);
   g_clear_pointer (&encrypt, plist_free);
@@ -103,7 +88,7 @@ static gboolean
 get_data_used (UbBackupSession *s,
                guint64         *used)
 {
-  plist_t usage = get_value (s->lockdown, "com.apple.disk_usage", NULL, PLIST_DICT);
+  plist_t usage = _ub_lockdown_get_value (s->lockdown, "com.apple.disk_usage", NULL, PLIST_DICT);
   plist_t capacity = usage ? plist_dict_get_item (usage, "TotalDataCapacity") : NULL;
   plist_t available = usage ? plist_dict_get_item (usage, "TotalDataAvailable") : NULL;
   guint64 cap = 0, avail = 0;

@@ -16,4 +16,20 @@ gboolean _ub_lockdown_connect (const char          *udid,
                                lockdownd_client_t  *client,
                                GError             **error);
 
+gboolean _ub_lockdown_connect_paired (const char          *udid,
+                                      idevice_t           *device,
+                                      lockdownd_client_t  *client,
+                                      GError             **error);
+plist_t  _ub_lockdown_get_value (lockdownd_client_t   client,
+                                 const char          *domain,
+                                 const char          *key,
+                                 plist_type           type);
+GTask   *_ub_lockdown_task_new  (const char          *udid,
+                                 guint                timeout_ms,
+                                 const char          *what,
+                                 gpointer             source_tag,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+
 G_END_DECLS

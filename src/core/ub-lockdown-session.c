@@ -34,12 +34,17 @@ ub_lockdown_paired_free (UbLockdownPaired *paired)
   g_free (paired);
 }
 
-/* A session, pairing again if the phone forgot this computer. */
-static gboolean
-connect_paired (const char          *udid,
-                idevice_t           *device,
-                lockdownd_client_t  *client,
-                GError             **error)
+/**
+ * _ub_lockdown_connect_paired:
+ *
+ * Like _ub_lockdown_connect() with a session, pairing again first when the
+ * phone forgot this computer (the owner is asked to trust it).
+ */
+gboolean
+_ub_lockdown_connect_paired (const char          *udid,
+                             idevice_t           *device,
+                             lockdownd_client_t  *client,
+                             GError             **error)
 {
   g_autoptr(GError) local = NULL;
   lockdownd_error_t status;
@@ -62,21 +67,6 @@ connect_paired (const char          *udid,
       return FALSE;
     }
   return _ub_lockdown_connect (udid, TRUE, device, client, error);
-}
-
-static plist_t
-get_domain_value (lockdownd_client_t  client,
-                  const char         *domain,
-                  const char         *key,
-                  plist_type          type)
-{
-  plist_t node = NULL;
-
-  if (lockdownd_get_value (client, domain, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
-    return NULL;
-  if (plist_get_node_type (node) != type)
-    g_clear_pointer (&node, plist_free);
-  return node;
 }
 
 static gboolean
@@ -108,7 +98,7 @@ static void
 read_battery (lockdownd_client_t  client,
               UbLockdownPaired   *paired)
 {
-  plist_t battery = get_domain_value (client, "com.apple.mobile.battery", NULL, PLIST_DICT);
+  plist_t battery = _ub_lockdown_get_value (client, "com.apple.mobile.battery", NULL, PLIST_DICT);
   guint64 level;
 
   paired->battery_level = -1;
@@ -125,8 +115,8 @@ static void
 read_storage (lockdownd_client_t  client,
               UbLockdownPaired   *paired)
 {
-  plist_t usage = get_domain_value (client, "com.apple.disk_usage", NULL, PLIST_DICT);
-  plist_t encrypt = get_domain_value (client, "com.apple.mobile.backup", "WillEncrypt", PLIST_BOOLEAN);
+  plist_t usage = _ub_lockdown_get_value (client, "com.apple.disk_usage", NULL, PLIST_DICT);
+  plist_t encrypt = _ub_lockdown_get_value (client, "com.apple.mobile.backup", "WillEncrypt", PLIST_BOOLEAN);
   guint64 capacity, available;
 
   if (usage != NULL && dict_uint (usage, "TotalDataCapacity", &capacity) &&
@@ -159,7 +149,7 @@ query_paired_worker (GTask        *task,
   GError *error = NULL;
   UbLockdownPaired *paired;
 
-  if (!connect_paired (udid, &device, &client, &error))
+  if (!_ub_lockdown_connect_paired (udid, &device, &client, &error))
     {
       g_debug ("No paired session with %s: %s", udid, error->message);
       g_task_return_error (task, error);
@@ -195,10 +185,9 @@ ub_lockdown_query_paired_async (const char          *udid,
 
   g_return_if_fail (udid != NULL);
 
-  task = ub_watchdog_task_new (NULL, cancellable, UB_LOCKDOWN_SESSION_TIMEOUT_MS,
-                               _("read the iPhone’s battery and backup settings"), callback, user_data);
-  g_task_set_source_tag (task, ub_lockdown_query_paired_async);
-  g_task_set_task_data (task, g_strdup (udid), g_free);
+  task = _ub_lockdown_task_new (udid, UB_LOCKDOWN_SESSION_TIMEOUT_MS,
+                                _("read the iPhone’s battery and backup settings"),
+                                ub_lockdown_query_paired_async, cancellable, callback, user_data);
   g_task_run_in_thread (task, query_paired_worker);
 }
 
@@ -226,7 +215,7 @@ enter_recovery (const char  *udid,
   lockdownd_client_t client = NULL;
   lockdownd_error_t status;
 
-  if (paired ? !connect_paired (udid, &device, &client, error)
+  if (paired ? !_ub_lockdown_connect_paired (udid, &device, &client, error)
              : !_ub_lockdown_connect (udid, FALSE, &device, &client, error))
     return LOCKDOWN_E_UNKNOWN_ERROR;
   status = lockdownd_enter_recovery (client);
@@ -283,10 +272,8 @@ ub_lockdown_enter_recovery_async (const char          *udid,
   g_return_if_fail (udid != NULL);
 
   g_debug ("Asking %s to enter recovery mode", udid);
-  task = ub_watchdog_task_new (NULL, cancellable, UB_LOCKDOWN_SESSION_TIMEOUT_MS,
-                               _("switch the iPhone to recovery mode"), callback, user_data);
-  g_task_set_source_tag (task, ub_lockdown_enter_recovery_async);
-  g_task_set_task_data (task, g_strdup (udid), g_free);
+  task = _ub_lockdown_task_new (udid, UB_LOCKDOWN_SESSION_TIMEOUT_MS, _("switch the iPhone to recovery mode"),
+                                ub_lockdown_enter_recovery_async, cancellable, callback, user_data);
   g_task_run_in_thread (task, enter_recovery_worker);
 }
 

@@ -85,14 +85,61 @@ ub_lockdown_set_error (GError **error,
     }
 }
 
+/**
+ * _ub_lockdown_get_value:
+ * @domain: (nullable): a lockdownd domain
+ * @key: (nullable): a key, %NULL for the whole domain
+ * @type: the node type the value must have
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL when the phone
+ *   does not give it or gives another type
+ */
+plist_t
+_ub_lockdown_get_value (lockdownd_client_t  client,
+                        const char         *domain,
+                        const char         *key,
+                        plist_type          type)
+{
+  plist_t node = NULL;
+
+  if (lockdownd_get_value (client, domain, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
+    return NULL;
+  if (plist_get_node_type (node) != type)
+    g_clear_pointer (&node, plist_free);
+  return node;
+}
+
+/**
+ * _ub_lockdown_task_new:
+ * @udid: the phone; kept as the task data
+ * @what: what the task does, for the watchdog's timeout message
+ *
+ * Returns: (transfer full): a watchdog task for a lockdownd worker
+ */
+GTask *
+_ub_lockdown_task_new (const char          *udid,
+                       guint                timeout_ms,
+                       const char          *what,
+                       gpointer             source_tag,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = ub_watchdog_task_new (NULL, cancellable, timeout_ms, what, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (udid), g_free);
+  return task;
+}
+
 static char *
 get_string (lockdownd_client_t  client,
             const char         *key)
 {
-  plist_t node = NULL;
+  plist_t node = _ub_lockdown_get_value (client, NULL, key, PLIST_STRING);
   char *value;
 
-  if (lockdownd_get_value (client, NULL, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
+  if (node == NULL)
     return NULL;
   value = ub_plist_dup_string (node);   /* not plist_get_string_val(): it asserts on NULs */
   plist_free (node);
@@ -104,18 +151,13 @@ get_uint (lockdownd_client_t  client,
           const char         *key,
           guint64            *out)
 {
-  plist_t node = NULL;
-  gboolean ok = FALSE;
+  plist_t node = _ub_lockdown_get_value (client, NULL, key, PLIST_UINT);
 
-  if (lockdownd_get_value (client, NULL, key, &node) != LOCKDOWN_E_SUCCESS || node == NULL)
+  if (node == NULL)
     return FALSE;
-  if (plist_get_node_type (node) == PLIST_UINT)
-    {
-      plist_get_uint_val (node, out);
-      ok = TRUE;
-    }
+  plist_get_uint_val (node, out);
   plist_free (node);
-  return ok;
+  return TRUE;
 }
 
 static UbLockdownFacts *
@@ -211,10 +253,8 @@ ub_lockdown_query_facts_async (const char          *udid,
 
   g_return_if_fail (udid != NULL);
 
-  task = ub_watchdog_task_new (NULL, cancellable, UB_LOCKDOWN_TIMEOUT_MS,
-                               _("read the iPhone’s details"), callback, user_data);
-  g_task_set_source_tag (task, ub_lockdown_query_facts_async);
-  g_task_set_task_data (task, g_strdup (udid), g_free);
+  task = _ub_lockdown_task_new (udid, UB_LOCKDOWN_TIMEOUT_MS, _("read the iPhone’s details"),
+                                ub_lockdown_query_facts_async, cancellable, callback, user_data);
   g_task_run_in_thread (task, query_facts_worker);
 }
 
