@@ -72,6 +72,7 @@ update_phone_battery (UbSafetyPage *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->phone_battery_row), title);
   adw_action_row_set_subtitle (self->phone_battery_row,
                                _ub_safety_page_phone_battery_low (self)
+                               /* xgettext:no-c-format */
                                ? _("Let it charge to at least 20 % first: a phone that switches off halfway "
                                    "through can be left unusable until it is restored again.")
                                : NULL);
