@@ -33,6 +33,8 @@
 #include "ub-power.h"
 #include "ub-power-monitor.h"
 #include "ub-recovery.h"
+#include "ub-restore-log.h"
+#include "ub-restore-stage.h"
 #include "ub-sequence.h"
 #include "ub-sequence-book.h"
 #include "ub-transfer-text.h"
