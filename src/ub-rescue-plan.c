@@ -73,3 +73,17 @@ ub_rescue_choose_sequence (UbRescue *self,
     seq = ub_sequence_book_lookup (book, goal, model);
   return seq;
 }
+
+/**
+ * ub_rescue_get_restore_kind:
+ *
+ * DFU mode is for the restore that erases; recovery mode for the Update
+ * that keeps the data (the least destructive fix first).
+ */
+UbRestoreKind
+ub_rescue_get_restore_kind (UbRescue *self)
+{
+  g_return_val_if_fail (UB_IS_RESCUE (self), UB_RESTORE_KIND_UPDATE);
+
+  return ub_rescue_get_goal (self) == UB_SEQUENCE_RECOVERY ? UB_RESTORE_KIND_UPDATE : UB_RESTORE_KIND_ERASE;
+}

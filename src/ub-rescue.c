@@ -34,6 +34,7 @@ struct _UbRescue
   UbGuideFailure    result_failure;
   UbDevice         *result_device;
   UbFirmwareChoice *firmware_choice;
+  UbRestoreOutcome *restore_outcome;
   gboolean          erase_agreed;
   UbConsent        *erase_consent;   /* erase_agreed, bound to a seen ECID */
 };
@@ -73,6 +74,7 @@ ub_rescue_dispose (GObject *object)
   g_clear_object (&self->erase_consent);
   g_clear_object (&self->result_device);
   g_clear_object (&self->firmware_choice);
+  g_clear_object (&self->restore_outcome);
 
   G_OBJECT_CLASS (ub_rescue_parent_class)->dispose (object);
 }
@@ -265,6 +267,7 @@ static void
 ub_rescue_init (UbRescue *self)
 {
   self->firmware_choice = ub_firmware_choice_new ();
+  self->restore_outcome = ub_restore_outcome_new ();
 }
 
 /**
@@ -323,6 +326,18 @@ ub_rescue_get_clock (UbRescue *self)
 {
   g_return_val_if_fail (UB_IS_RESCUE (self), NULL);
   return self->clock;
+}
+
+/**
+ * ub_rescue_get_restore_outcome:
+ *
+ * Returns: (transfer none): how the restore ended, for the done page
+ */
+UbRestoreOutcome *
+ub_rescue_get_restore_outcome (UbRescue *self)
+{
+  g_return_val_if_fail (UB_IS_RESCUE (self), NULL);
+  return self->restore_outcome;
 }
 
 /**
@@ -570,6 +585,7 @@ ub_rescue_reset (UbRescue *self)
   ub_rescue_set_safety_done (self, FALSE);
   ub_rescue_set_erase_agreed (self, FALSE);
   ub_firmware_choice_clear (self->firmware_choice);
+  ub_restore_outcome_clear (self->restore_outcome);
   ub_rescue_set_result (self, UB_GUIDE_READY, UB_GUIDE_FAILURE_NONE, NULL);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ub-core.h"
+#include "ub-restore-outcome.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,8 @@ UbSequenceBook  *ub_rescue_get_sequence_book    (UbRescue         *self);
 UbDeviceMonitor *ub_rescue_get_device_monitor   (UbRescue         *self);
 UbClock         *ub_rescue_get_clock            (UbRescue         *self);
 UbFirmwareChoice *ub_rescue_get_firmware_choice (UbRescue         *self);
+UbRestoreOutcome *ub_rescue_get_restore_outcome (UbRescue         *self);
+UbRestoreKind    ub_rescue_get_restore_kind     (UbRescue         *self);
 
 UbFault          ub_rescue_get_fault            (UbRescue         *self);
 void             ub_rescue_set_fault            (UbRescue         *self,

@@ -12,6 +12,8 @@
 #include "pages/ub-guide-page.h"
 #include "pages/ub-phone-page.h"
 #include "pages/ub-rehearsal-page.h"
+#include "pages/ub-done-page.h"
+#include "pages/ub-restore-page.h"
 #include "pages/ub-result-page.h"
 #include "pages/ub-safety-page.h"
 #include "pages/ub-triage-page.h"
@@ -52,6 +54,8 @@ add_pages (UbWindow *self)
   ub_assistant_add_page (self->assistant, "rehearsal", ub_rehearsal_page_new (self->rescue));
   ub_assistant_add_page (self->assistant, "guide", ub_guide_page_new (self->rescue, self->speaker));
   ub_assistant_add_page (self->assistant, "result", ub_result_page_new (self->rescue));
+  ub_assistant_add_page (self->assistant, "restore", ub_restore_page_new (self->rescue));
+  ub_assistant_add_page (self->assistant, "done", ub_done_page_new (self->rescue));
 }
 
 static void

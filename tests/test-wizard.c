@@ -320,6 +320,65 @@ test_firmware_not_needed (Fixture       *f,
   g_assert_cmpstr (ub_assistant_get_subtitle (f->assistant), ==, "Page 3 of 7");
 }
 
+/* The restore and done pages: offered once firmware is ready; the done page
+ * explains each ending (the restore itself runs in test-restore-vphone) */
+static void
+test_restore_pages (Fixture       *f,
+                    gconstpointer  data)
+{
+  UbFirmwareChoice *choice = ub_rescue_get_firmware_choice (f->rescue);
+  UbRestoreOutcome *outcome = ub_rescue_get_restore_outcome (f->rescue);
+  UbPage *restore = ub_assistant_get_page_by_name (f->assistant, "restore");
+  UbPage *done = ub_assistant_get_page_by_name (f->assistant, "done");
+  g_autoptr(UbFirmware) firmware = ub_firmware_new ("iPhone10,3", "16.7.10", "20H350", "https://example.invalid/x.ipsw");
+  g_autoptr(GError) error = g_error_new_literal (UB_ERROR, UB_ERROR_NOT_SIGNED,
+                                                 "Apple no longer signs this iOS version for this phone.");
+  const char *log = "/home/owner/.local/state/unbrick/logs/restore-001A2B3C4D5E6F70-20261124T103000Z.jsonl";
+
+  ub_rescue_set_fault (f->rescue, UB_FAULT_BOOT_LOOP);
+  ub_rescue_set_goal (f->rescue, UB_SEQUENCE_DFU);
+  ub_rescue_set_model (f->rescue, ub_model_db_lookup_product_type (f->db, "iPhone10,3"));
+  g_assert_false (ub_page_get_needed (restore));
+  ub_firmware_choice_set_file (choice, UB_FIRMWARE_ORIGIN_DOWNLOADED, "/tmp/iPhone10,3_16.7.10_20H350_Restore.ipsw",
+                               firmware);
+  g_assert_true (ub_page_get_needed (restore));
+  g_assert_false (ub_page_get_needed (done));
+
+  /* No phone connected (and this window watches no USB): it says so, and cannot start */
+  ub_assistant_go_to (f->assistant, restore);
+  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (restore), "erase everything on it"));
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (restore), "iOS 16.7.10 (20H350)"));
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (restore), "cannot restore a phone"));
+  g_assert_false (gtk_widget_is_sensitive (ub_test_find_widget (GTK_WIDGET (restore), GTK_TYPE_BUTTON,
+                                                                "_Erase and Restore")));
+  g_assert_false (ub_page_get_complete (restore));
+  shot (f, "wizard-20-restore-not-ready");
+
+  /* Apple no longer signs it */
+  ub_restore_outcome_set (outcome, UB_RESTORE_STAGE_SIGN, error, log);
+  g_assert_true (ub_page_get_needed (done));
+  g_assert_true (ub_page_get_complete (restore));
+  ub_assistant_go_to (f->assistant, done);
+  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (done), "Apple No Longer Signs This iOS Version"));
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (done), "Use the newest iOS for this iPhone"));
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (done), log));
+  shot (f, "wizard-21-done-not-signed");
+
+  /* This version stops once the restore system runs, and says so */
+  ub_restore_outcome_set (outcome, UB_RESTORE_STAGE_RESTORE, NULL, log);
+  ub_test_wait_frames (GTK_WIDGET (f->window), 2);
+  g_assert_true (ub_test_label_is_visible_with (GTK_WIDGET (done), "The Restore System Is Running"));
+  g_assert_false (ub_test_label_is_visible_with (GTK_WIDGET (done), "Use the newest iOS"));
+  shot (f, "wizard-22-done-restore-system");
+
+  /* Start over forgets it */
+  ub_rescue_reset (f->rescue);
+  g_assert_false (ub_page_get_needed (done));
+  g_assert_false (ub_page_get_needed (restore));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -337,6 +396,7 @@ main (int   argc,
   ADD ("other-results", test_other_results);
   ADD ("force-restart-and-recovery", test_force_restart_and_recovery);
   ADD ("firmware-not-needed", test_firmware_not_needed);
+  ADD ("restore-pages", test_restore_pages);
 #undef ADD
 
   ret = g_test_run ();

@@ -449,6 +449,36 @@ ub_cli_wait_for_mode (UbDeviceMode mode,
 }
 
 /**
+ * ub_cli_start_monitor:
+ *
+ * Returns: (transfer full) (nullable): a running device monitor that has
+ *   seen every connected device, or %NULL when it cannot start (said on
+ *   stderr); stop it with ub_device_monitor_stop()
+ */
+UbDeviceMonitor *
+ub_cli_start_monitor (void)
+{
+  Run run = { 0 };
+  UbDeviceMonitor *monitor;
+
+  if (!start_monitor (&run))
+    {
+      g_clear_object (&run.monitor);
+      g_clear_pointer (&run.loop, g_main_loop_unref);
+      return NULL;
+    }
+  g_signal_connect (run.monitor, "notify::enumerated", G_CALLBACK (on_enumerated), &run);
+  g_signal_connect (run.monitor, "device-added", G_CALLBACK (on_any_change), &run);
+  g_signal_connect (run.monitor, "device-changed", G_CALLBACK (on_any_change), &run);
+  run_loop (&run, SETTLE_TIMEOUT_MS);
+  g_signal_handlers_disconnect_by_data (run.monitor, &run);
+  g_clear_handle_id (&run.grace_id, g_source_remove);
+  monitor = g_steal_pointer (&run.monitor);
+  g_clear_pointer (&run.loop, g_main_loop_unref);
+  return monitor;
+}
+
+/**
  * ub_cli_list_devices:
  *
  * Returns: (transfer full) (nullable): the connected devices once the
@@ -457,20 +487,16 @@ ub_cli_wait_for_mode (UbDeviceMode mode,
 GPtrArray *
 ub_cli_list_devices (void)
 {
-  Run run = { 0 };
+  g_autoptr(UbDeviceMonitor) monitor = ub_cli_start_monitor ();
   GPtrArray *devices;
   GListModel *list;
 
-  if (!start_monitor (&run))
+  if (monitor == NULL)
     return NULL;
-  g_signal_connect (run.monitor, "notify::enumerated", G_CALLBACK (on_enumerated), &run);
-  g_signal_connect (run.monitor, "device-added", G_CALLBACK (on_any_change), &run);
-  g_signal_connect (run.monitor, "device-changed", G_CALLBACK (on_any_change), &run);
-  run_loop (&run, SETTLE_TIMEOUT_MS);
-  list = ub_device_monitor_get_devices (run.monitor);
+  list = ub_device_monitor_get_devices (monitor);
   devices = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     g_ptr_array_add (devices, g_list_model_get_item (list, i));
-  stop_monitor (&run);
+  ub_device_monitor_stop (monitor);
   return devices;
 }

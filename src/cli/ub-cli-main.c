@@ -31,6 +31,8 @@ static const Command commands[] = {
   { "info", ub_cli_info, N_("Show a connected phone’s model, iOS, ECID, battery and backup encryption") },
   { "enter-recovery", ub_cli_enter_recovery, N_("Restart a phone running iOS into recovery mode, without buttons") },
   { "exit-recovery", ub_cli_exit_recovery, N_("Get a phone out of a recovery-mode loop") },
+  { "restore", ub_cli_restore, N_("Restore a phone in DFU or recovery mode with a firmware file") },
+  { "tss", ub_cli_tss, N_("Build a phone’s signing request for a firmware file, and fetch Apple’s ticket") },
   { "backups", ub_cli_backups, N_("List the iPhone backups on this computer") },
   { "backup", ub_cli_backup, N_("Back up an iPhone that still starts, with progress") },
 };
@@ -55,6 +57,8 @@ print_help (FILE *out)
   fprintf (out, "  8  %s\n", _("the server could not be reached, refused the file or was not trusted"));
   fprintf (out, "  9  %s\n", _("the firmware is for another model"));
   fprintf (out, "  10 %s\n", _("the firmware has no restore of the kind asked for (e.g. no update that keeps the data)"));
+  fprintf (out, "  11 %s\n", _("restore: stopped once the phone runs the restore system (installing iOS is not done yet)"));
+  fprintf (out, "  12 %s\n", _("restore: Apple no longer signs this iOS version for this phone"));
 }
 
 int

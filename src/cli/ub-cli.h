@@ -28,6 +28,8 @@ typedef enum
   UB_CLI_EXIT_NETWORK = 8,
   UB_CLI_EXIT_WRONG_FIRMWARE = 9,
   UB_CLI_EXIT_NO_SUCH_RESTORE = 10,
+  UB_CLI_EXIT_RESTORE_STOPPED = 11,
+  UB_CLI_EXIT_NOT_SIGNED = 12,
 } UbCliExit;
 
 /**
@@ -94,6 +96,11 @@ int        ub_cli_wait_for_mode  (UbDeviceMode  mode,
                                   int           timeout_s,
                                   gboolean      json);
 GPtrArray *ub_cli_list_devices   (void);
+UbDeviceMonitor *ub_cli_start_monitor (void);
+int        ub_cli_restore        (int           argc,
+                                  char        **argv);
+int        ub_cli_tss            (int           argc,
+                                  char        **argv);
 
 int   ub_cli_usage_error  (GOptionContext *context,
                            const char     *message);

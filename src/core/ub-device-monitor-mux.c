@@ -3,7 +3,9 @@
  * libimobiledevice reports phones running iOS from its own event thread; the
  * events are marshalled to the monitor's main context, a snapshot appears at
  * once, and lockdownd's facts (product type, iOS version, name) follow from a
- * worker behind a watchdog as a "device-changed" snapshot.
+ * worker behind a watchdog as a "device-changed" snapshot. A phone whose
+ * port 62078 answers as "restored" runs the restore system: its snapshot
+ * changes to restore mode, with the ECID the restore system gives.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,7 +44,12 @@ query_done_cb (GObject      *source,
   g_hash_table_remove (self->queries, event->id);
 
   updated = ub_device_copy (current);
-  if (facts != NULL)
+  if (facts != NULL && facts->restore_mode)
+    {
+      _ub_device_set_mode (updated, UB_DEVICE_MODE_RESTORE);
+      _ub_device_set_normal_info (updated, NULL, NULL, NULL, NULL, facts->has_ecid ? facts->ecid : 0);
+    }
+  else if (facts != NULL)
     {
       _ub_device_set_normal_info (updated, facts->product_type, facts->product_version,
                                   facts->build_version, facts->device_name, facts->ecid);

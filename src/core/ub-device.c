@@ -468,6 +468,14 @@ _ub_device_set_normal_info (UbDevice   *self,
     }
 }
 
+/* A phone seen through usbmuxd that turned out to run the restore system */
+void
+_ub_device_set_mode (UbDevice     *self,
+                     UbDeviceMode  mode)
+{
+  self->mode = mode;
+}
+
 void
 _ub_device_set_error (UbDevice     *self,
                       const GError *error)

@@ -97,6 +97,8 @@ void               _ub_device_set_normal_info    (UbDevice          *self,
                                                   const char        *build_version,
                                                   const char        *name,
                                                   guint64            ecid);
+void               _ub_device_set_mode           (UbDevice          *self,
+                                                  UbDeviceMode       mode);
 void               _ub_device_set_error          (UbDevice          *self,
                                                   const GError      *error);
 

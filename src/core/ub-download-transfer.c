@@ -313,11 +313,8 @@ setup_handle (CURL          *curl,
   curl_easy_setopt (curl, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
   curl_easy_setopt (curl, CURLOPT_USERAGENT, UB_HTTP_USER_AGENT);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   /* Tests only: the loopback server's CA, next to the system's (CAPATH stays) */
-  if (job->ca_file != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, job->ca_file);
+  ub_http_set_tls (curl, job->ca_file);
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long)job->connect_timeout_ms);
   curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt (curl, CURLOPT_BUFFERSIZE, (long)CURL_BUFFER_SIZE);

@@ -33,6 +33,8 @@ G_BEGIN_DECLS
  *   only an erase restore is possible, and the person must be asked first
  * @UB_ERROR_NO_CONSENT: an erase was asked for without the person's consent
  *   for this phone (none given, given for another phone, or given too long ago)
+ * @UB_ERROR_NOT_SIGNED: Apple no longer signs this iOS version for this phone
+ *   (TSS status 94)
  *
  * Error codes in the %UB_ERROR domain.
  */
@@ -57,6 +59,7 @@ typedef enum
   UB_ERROR_CORRUPT_ARCHIVE,
   UB_ERROR_ERASE_REQUIRED,
   UB_ERROR_NO_CONSENT,
+  UB_ERROR_NOT_SIGNED,
 } UbError;
 
 GQuark ub_error_quark (void);

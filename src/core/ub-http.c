@@ -3,8 +3,10 @@
  * For the firmware catalogs (a JSON document, Apple's version plist), not for
  * firmware files (ub-download.c streams those to disk). TLS verification is
  * always on; for tests only, UNBRICK_TEST_CA_FILE adds a CA to trust (the
- * loopback test server's). The body is bounded: a server that sends more
- * than asked for is cut off with an error, not buffered.
+ * loopback test server's; ub-tss.c honours it too, and takes its server's
+ * address from UNBRICK_TSS_URL, also for tests only). The body is bounded:
+ * a server that sends more than asked for is cut off with an error, not
+ * buffered.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,13 +23,6 @@
 
 #define MAX_REDIRECTS 5
 
-typedef struct
-{
-  GByteArray   *body;
-  gsize         max_size;
-  gboolean      too_big;
-  GCancellable *cancellable;
-} Fetch;
 
 /**
  * ub_http_global_init:
@@ -52,15 +47,15 @@ on_body (char   *data,
          size_t  nmemb,
          void   *user_data)
 {
-  Fetch *fetch = user_data;
+  UbHttpSink *sink = user_data;
   gsize len = size * nmemb;
 
-  if (fetch->body->len + len > fetch->max_size)
+  if (sink->body->len + len > sink->max_size)
     {
-      fetch->too_big = TRUE;
+      sink->too_big = TRUE;
       return 0;       /* makes libcurl stop with CURLE_WRITE_ERROR */
     }
-  g_byte_array_append (fetch->body, (const guint8 *)data, len);
+  g_byte_array_append (sink->body, (const guint8 *)data, len);
   return len;
 }
 
@@ -71,9 +66,43 @@ on_progress (void       *user_data,
              curl_off_t  ultotal,
              curl_off_t  ulnow)
 {
-  Fetch *fetch = user_data;
+  UbHttpSink *sink = user_data;
 
-  return g_cancellable_is_cancelled (fetch->cancellable) ? 1 : 0;
+  return sink->cancellable != NULL && g_cancellable_is_cancelled (sink->cancellable) ? 1 : 0;
+}
+
+/**
+ * ub_http_sink_attach:
+ * @curl: a CURL easy handle
+ *
+ * Makes @curl collect its answer into @sink, bounded and cancellable.
+ */
+void
+ub_http_sink_attach (gpointer    curl,
+                     UbHttpSink *sink)
+{
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, sink);
+  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, sink);
+}
+
+/**
+ * ub_http_set_tls:
+ * @curl: a CURL easy handle
+ * @ca_file: (nullable): trust only this CA (tests only: UNBRICK_TEST_CA_FILE)
+ *
+ * TLS verification, always on: the peer's certificate and its name.
+ */
+void
+ub_http_set_tls (gpointer    curl,
+                 const char *ca_file)
+{
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (ca_file != NULL)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, ca_file);
 }
 
 /**
@@ -112,7 +141,7 @@ ub_http_set_curl_error (GError     **error,
 static void
 setup_handle (CURL       *curl,
               const char *url,
-              Fetch      *fetch,
+              UbHttpSink *sink,
               guint       timeout_ms)
 {
   const char *test_ca = g_getenv ("UNBRICK_TEST_CA_FILE");
@@ -125,18 +154,11 @@ setup_handle (CURL       *curl,
   curl_easy_setopt (curl, CURLOPT_USERAGENT, UB_HTTP_USER_AGENT);
   curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (test_ca != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, test_ca);
+  ub_http_set_tls (curl, test_ca);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long)ub_clock_scale_ms (ub_clock_get_default (), timeout_ms));
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS,
                     (long)ub_clock_scale_ms (ub_clock_get_default (), MIN (timeout_ms, 15000)));
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, fetch);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, fetch);
+  ub_http_sink_attach (curl, sink);
 }
 
 /**
@@ -155,7 +177,7 @@ ub_http_get (const char    *url,
              GCancellable  *cancellable,
              GError       **error)
 {
-  Fetch fetch = { g_byte_array_new (), max_size, FALSE, cancellable };
+  UbHttpSink fetch = { g_byte_array_new (), max_size, FALSE, cancellable };
   CURL *curl;
   CURLcode code;
   long status = 0;

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <libimobiledevice/libimobiledevice.h>
 #include <libimobiledevice/lockdown.h>
+#include <libimobiledevice/restore.h>
 
 #include "ub-error.h"
 #include "ub-lockdown.h"
@@ -211,6 +212,50 @@ _ub_lockdown_connect (const char          *udid,
   return FALSE;
 }
 
+/* The restore system answers on lockdownd's port as "restored" and knows
+ * none of lockdownd's values: ask it what it is, and its chip's ECID. */
+static UbLockdownFacts *
+probe_restored (const char *udid)
+{
+  idevice_t device = NULL;
+  restored_client_t client = NULL;
+  UbLockdownFacts *facts = NULL;
+  char *type = NULL;
+  guint64 version = 0;
+  plist_t info = NULL;
+
+  if (idevice_new_with_options (&device, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
+    return NULL;
+  if (restored_client_new (device, &client, CLIENT_LABEL) == RESTORE_E_SUCCESS &&
+      restored_query_type (client, &type, &version) == RESTORE_E_SUCCESS &&
+      g_strcmp0 (type, "com.apple.mobile.restored") == 0)
+    {
+      facts = g_new0 (UbLockdownFacts, 1);
+      facts->restore_mode = TRUE;
+      facts->restore_protocol = version;
+      if (restored_query_value (client, "HardwareInfo", &info) == RESTORE_E_SUCCESS && info != NULL)
+        {
+          plist_t dict = plist_get_node_type (info) == PLIST_DICT && plist_dict_get_item (info, "HardwareInfo")
+                         ? plist_dict_get_item (info, "HardwareInfo") : info;
+          plist_t ecid = plist_get_node_type (dict) == PLIST_DICT ? plist_dict_get_item (dict, "UniqueChipID") : NULL;
+
+          if (ecid != NULL && plist_get_node_type (ecid) == PLIST_UINT)
+            {
+              plist_get_uint_val (ecid, &facts->ecid);
+              facts->has_ecid = TRUE;
+            }
+          plist_free (info);
+        }
+      g_debug ("%s runs the restore system (protocol %" G_GUINT64_FORMAT ")", udid, version);
+    }
+  free (type);
+  if (client != NULL)
+    restored_client_free (client);
+  idevice_free (device);
+  return facts;
+}
+
+
 static void
 query_facts_worker (GTask        *task,
                     gpointer      source_object,
@@ -225,12 +270,29 @@ query_facts_worker (GTask        *task,
 
   if (!_ub_lockdown_connect (udid, FALSE, &device, &client, &error))
     {
+      /* Not lockdownd: perhaps the restore system */
+      if ((facts = probe_restored (udid)) != NULL)
+        {
+          g_clear_error (&error);
+          g_task_return_pointer (task, facts, (GDestroyNotify)ub_lockdown_facts_free);
+          return;
+        }
       g_task_return_error (task, error);
       return;
     }
   facts = read_facts (client);
   lockdownd_client_free (client);
   idevice_free (device);
+  if (facts->product_type == NULL)
+    {
+      UbLockdownFacts *restored = probe_restored (udid);
+
+      if (restored != NULL)
+        {
+          ub_lockdown_facts_free (facts);
+          facts = restored;
+        }
+    }
   g_debug ("Lockdown facts for %s: %s iOS %s (%s)", udid, facts->product_type,
            facts->product_version, facts->build_version);
   g_task_return_pointer (task, facts, (GDestroyNotify)ub_lockdown_facts_free);

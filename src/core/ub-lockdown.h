@@ -19,6 +19,8 @@ typedef struct
   char    *device_class;
   guint64  ecid;
   gboolean has_ecid;
+  gboolean restore_mode;   /* restored answered, not lockdownd: the restore system runs */
+  guint64  restore_protocol;
 } UbLockdownFacts;
 
 void             ub_lockdown_facts_free          (UbLockdownFacts      *facts);

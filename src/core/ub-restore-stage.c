@@ -1,10 +1,12 @@
 /* ub-restore-stage.c — the stages of a restore, in plain words
  *
  * Names, deadlines and each stage's share of the progress bar, as data. The
- * deadlines are those of restore-protocol.md §1: 10 s for the phone to
- * leave and 10 s to come back after each boot loader, 30 s to leave and
- * 300 s to come back in restore mode after the kernel; signing waits for
- * Apple's server with its own retries (ub-tss.c) inside a minute and a half.
+ * deadlines bound a whole stage (each step inside has its own, shorter one):
+ * restore-protocol.md §1 gives 10 s for the phone to leave and 10 s to come
+ * back after each boot loader, 30 s to leave and 300 s to come back in
+ * restore mode after the kernel; signing may take six tries of up to 30 s
+ * (ub-tss.c), and the boot loader stages may have to sign again when the
+ * phone shows a new nonce.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,12 +29,12 @@ typedef struct
 static const StageInfo stages[UB_RESTORE_N_STAGES] = {
   /* TRANSLATORS: restore stages, shown in a list while the restore runs */
   [UB_RESTORE_STAGE_CHECK] = { "check", N_("Checking the firmware and the iPhone"), 60000, 0.02 },
-  [UB_RESTORE_STAGE_SIGN] = { "sign", N_("Asking Apple to approve the firmware for this iPhone"), 90000, 0.03 },
-  [UB_RESTORE_STAGE_SEND_IBSS] = { "send-ibss", N_("Starting the iPhone’s restore loader"), 20000, 0.02 },
-  [UB_RESTORE_STAGE_SEND_IBEC] = { "send-ibec", N_("Starting the second restore loader"), 20000, 0.02 },
-  [UB_RESTORE_STAGE_BOOT_RAMDISK] = { "boot-ramdisk", N_("Sending the restore system"), 120000, 0.06 },
+  [UB_RESTORE_STAGE_SIGN] = { "sign", N_("Asking Apple to approve the firmware for this iPhone"), 240000, 0.03 },
+  [UB_RESTORE_STAGE_SEND_IBSS] = { "send-ibss", N_("Starting the iPhone’s restore loader"), 60000, 0.02 },
+  [UB_RESTORE_STAGE_SEND_IBEC] = { "send-ibec", N_("Starting the second restore loader"), 300000, 0.02 },
+  [UB_RESTORE_STAGE_BOOT_RAMDISK] = { "boot-ramdisk", N_("Sending the restore system"), 420000, 0.06 },
   [UB_RESTORE_STAGE_WAIT_RESTORE_MODE] = { "wait-restore-mode", N_("Waiting for the restore system to start"),
-                                           330000, 0.05 },
+                                           360000, 0.05 },
   [UB_RESTORE_STAGE_RESTORE] = { "restore", N_("Installing iOS"), 0, 0.80 },
   [UB_RESTORE_STAGE_DONE] = { "done", N_("Done"), 0, 0.0 },
 };

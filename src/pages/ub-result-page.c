@@ -150,6 +150,16 @@ fill_facts (UbResultPage *self,
   fill_consent (self);
 }
 
+/* A checked firmware file: the restore page follows */
+static gboolean
+has_firmware (UbResultPage *self)
+{
+  UbRescue *rescue = rescue_of (self);
+
+  return ub_rescue_get_goal (rescue) != UB_SEQUENCE_FORCE_RESTART &&
+         ub_firmware_choice_get_path (ub_rescue_get_firmware_choice (rescue)) != NULL;
+}
+
 static void
 show_dfu (UbResultPage *self,
           const char   *kind)
@@ -161,9 +171,13 @@ show_dfu (UbResultPage *self,
   adw_status_page_set_description (self->status_page,
                                    _("It is ready to be restored. Nothing has been erased yet."));
   set_row (self->next_row, _("Next: restore iOS"),
-           _("Restoring reinstalls iOS and erases the phone. Unbrick cannot restore yet in this version; "
-             "while the phone waits in DFU mode, Finder on a Mac, or Apple Devices or iTunes on Windows, "
-             "can restore it."));
+           has_firmware (self)
+           ? _("Restoring reinstalls iOS and erases the phone. Press Next: Unbrick has Apple sign the "
+               "checked firmware for this phone and starts Apple’s restore system on it. Installing iOS "
+               "itself is not part of this version yet; Finder, Apple Devices or iTunes finish it.")
+           : _("Restoring reinstalls iOS and erases the phone. Unbrick cannot restore yet in this version; "
+               "while the phone waits in DFU mode, Finder on a Mac, or Apple Devices or iTunes on Windows, "
+               "can restore it."));
   set_row (self->leave_row, _("Changed your mind?"), leave);
   set_row (self->after_row, _("If problems remain after a restore"),
            _("Restore once more without restoring your backup. If they still remain, it is hardware: "
@@ -179,9 +193,14 @@ show_recovery (UbResultPage *self,
   adw_status_page_set_title (self->status_page, title);
   adw_status_page_set_description (self->status_page, _("Nothing has been erased."));
   set_row (self->next_row, _("Next: Update, which keeps your data"),
-           _("Update reinstalls iOS and keeps your data; try it before Restore, which erases. Unbrick "
-             "cannot update yet in this version; Finder on a Mac, or Apple Devices or iTunes on "
-             "Windows, offer Update while the phone is in recovery mode."));
+           has_firmware (self)
+           ? _("Update reinstalls iOS and keeps your data; try it before Restore, which erases. Press "
+               "Next: Unbrick has Apple sign the checked firmware and starts Apple’s restore system on the "
+               "phone. Installing iOS itself is not part of this version yet; Finder, Apple Devices or "
+               "iTunes finish it.")
+           : _("Update reinstalls iOS and keeps your data; try it before Restore, which erases. Unbrick "
+               "cannot update yet in this version; Finder on a Mac, or Apple Devices or iTunes on "
+               "Windows, offer Update while the phone is in recovery mode."));
   set_row (self->leave_row, _("Changed your mind?"),
            _("“Exit Recovery Mode” restarts the phone normally."));
   set_row (self->after_row, NULL, NULL);
@@ -215,6 +234,8 @@ update (UbResultPage *self)
 
   gtk_widget_set_visible (self->exit_recovery_button, FALSE);
   gtk_widget_set_visible (self->try_recovery_button, FALSE);
+  /* TRANSLATORS: the Next button when the restore page follows */
+  ub_page_set_next_label (UB_PAGE (self), has_firmware (self) ? _("_Continue to Restore") : NULL);
   gtk_label_set_label (self->action_status, "");
   fill_facts (self, device);
 

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "ub-vphone-client.h"
+#include "ub-vphone-img4-build.h"
 #include "ub-vphone-testutil.h"
 
 #define TOOL_TIMEOUT     30.0
@@ -327,22 +328,11 @@ test_enter_recovery_refused (void)
   assert_state ("mode", "normal");
 }
 
+/* An iBSS the phone boots: personalized for its ECID and ApNonce. */
 static char *
 write_image (void)
 {
-  g_autoptr(GError) error = NULL;
-  char data[20000];
-  char *path = NULL;
-  int fd;
-
-  for (gsize i = 0; i < sizeof (data); i++)
-    data[i] = (char) (i * 7);
-  fd = g_file_open_tmp ("vphone-faults-XXXXXX", &path, &error);
-  g_assert_no_error (error);
-  close (fd);
-  g_file_set_contents (path, data, sizeof (data), &error);
-  g_assert_no_error (error);
-  return path;
+  return ub_vphone_img4_write_good (phone, "ibss", 20000);
 }
 
 int

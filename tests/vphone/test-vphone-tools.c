@@ -16,6 +16,7 @@
 
 #include "ub-core.h"
 #include "ub-vphone-client.h"
+#include "ub-vphone-img4-build.h"
 #include "ub-vphone-testutil.h"
 
 #define TOOL_TIMEOUT 30.0
@@ -306,17 +307,39 @@ write_image (gsize   size,
   return path;
 }
 
+/* The size and SHA-256 of a file the test wrote. */
+static gsize
+file_facts (const char  *path,
+            char       **sha256)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+  return len;
+}
+
+/* A personalized iBSS (IMG4) through DFU: the phone boots it. */
 static void
 test_dfu_upload (void)
 {
   g_autofree char *sha256 = NULL;
-  g_autofree char *path = write_image (150000, &sha256);
-  const char *argv[] = { usbtool, "dfu-send", path, NULL };
+  g_autofree char *path = NULL;
+  const char *argv[] = { usbtool, "dfu-send", NULL, NULL };
   g_autoptr(UbVphoneRun) run = NULL;
-  g_autofree char *line = g_strdup_printf ("dfu image %u bytes crc ok sha256 %s", 150000 + 16, sha256);
-  g_autofree char *zlp = g_strdup_printf ("usb ctrl 21 01 %04x 0000 0", (150000 + 16 + 0x7ff) / 0x800);
+  g_autofree char *line = NULL;
+  g_autofree char *zlp = NULL;
+  gsize size;
 
   start_in ("dfu");
+  path = ub_vphone_img4_write_good (phone, "ibss", 150000);
+  argv[2] = path;
+  size = file_facts (path, &sha256);
+  line = g_strdup_printf ("dfu image %" G_GSIZE_FORMAT " bytes crc ok sha256 %s", size + 16, sha256);
+  zlp = g_strdup_printf ("usb ctrl 21 01 %04" G_GSIZE_MODIFIER "x 0000 0", (size + 16 + 0x7ff) / 0x800);
   run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_test_message ("%s", run->out);
   g_assert_cmpint (run->status, ==, 0);
@@ -393,26 +416,32 @@ test_recovery_env (void)
   g_assert_true (ub_vphone_record_has ("recovery command \"getenv boot-args\""));
 }
 
-/* An upload (irecovery -f in recovery: 0x41/0, then bulk on 0x04), then
- * `go`: the uploaded stage starts and the phone comes back. */
+/* An upload (irecovery -f in recovery: 0x41/0, then bulk on 0x04) of a
+ * personalized iBEC, then `go`: iBEC starts and the phone comes back. */
 static void
 test_recovery_upload (void)
 {
   g_autofree char *sha256 = NULL;
-  g_autofree char *path = write_image (70000, &sha256);
-  const char *argv[] = { "irecovery", "-f", path, NULL };
+  g_autofree char *path = NULL;
+  const char *argv[] = { "irecovery", "-f", NULL, NULL };
   g_autoptr(UbVphoneRun) run = NULL;
-  g_autofree char *line = g_strdup_printf ("recovery upload 70000 bytes sha256 %s", sha256);
+  g_autofree char *line = NULL;
+  gsize size;
 
   start_in ("recovery");
+  path = ub_vphone_img4_write_good (phone, "ibec", 70000);
+  argv[2] = path;
+  size = file_facts (path, &sha256);
+  line = g_strdup_printf ("recovery upload %" G_GSIZE_FORMAT " bytes sha256 %s", size, sha256);
   run = ub_vphone_run_tool (argv, TOOL_TIMEOUT);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_true (ub_vphone_record_has ("usb ctrl 41 00 0000 0000 0"));
   g_assert_true (ub_vphone_record_has ("usb bulk 04 32768"));
   g_assert_true (ub_vphone_record_has (line));
   g_free (usb_command ("go"));
-  wait_for ("mode", "resetting", 5);
-  wait_for ("mode", "recovery", 5);
+  /* Off USB for a moment only: the stage shows that it went and came back. */
+  wait_for ("stage", "ibec", 5);
+  assert_state ("mode", "recovery");
   g_unlink (path);
 }
 

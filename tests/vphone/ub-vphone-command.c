@@ -6,7 +6,7 @@
  *                               ecid=… model=… auto-boot=… udid=…
  *   press|release|tap BUTTON power (side, top), home, volume-up, volume-down
  *   plug | unplug            the cable
- *   mode MODE                jump at once to off, normal, recovery or dfu
+ *   mode MODE                jump at once to off, normal, recovery, dfu or restore
  *   fault NAME [ARGS]        see ub-vphone-faults.h
  *   clear-faults
  *   wait KEY=VALUE SECONDS   until a state key has that value; "error timeout"
@@ -155,8 +155,8 @@ parse_args (Command     *command,
     case VERB_MODE:
       word = next_word (&rest);
       if (word == NULL || *rest != '\0' || !ub_vphone_mode_from_string (word, &command->mode) ||
-          command->mode > UB_VPHONE_MODE_DFU)
-        return usage (error, "mode off|normal|recovery|dfu");
+          !ub_vphone_mode_can_jump (command->mode))
+        return usage (error, "mode off|normal|recovery|dfu|restore");
       return TRUE;
     case VERB_FAULT:
       command->name = next_word (&rest);

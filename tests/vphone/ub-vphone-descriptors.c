@@ -189,6 +189,7 @@ put_interfaces (GByteArray      *array,
       put_endpoint (array, 0x02, 2, 512);
       break;
     case UB_VPHONE_USB_NORMAL:
+    case UB_VPHONE_USB_RESTORE:   /* not used: restore mode enumerates as normal mode */
       put_config (array, 2);
       put_interface (array, 0, 0, 3, 0x06, 0x01, 0x01);   /* PTP */
       put_endpoint (array, 0x81, 2, 512);

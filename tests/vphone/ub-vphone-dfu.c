@@ -7,7 +7,9 @@
  * suffix "ff ff ff ff ac 05 00 01 55 46 44 10" + CRC32 (init 0xFFFFFFFF, no
  * final XOR, little-endian) over everything before the CRC. A zero-length
  * DNLOAD finishes: the image is checked, GETSTATUS then walks through the
- * manifest states, and a USB reset boots a good image. A bad CRC leaves the
+ * manifest states, and a USB reset boots a good image: one whose CRC is
+ * right and which the boot chain takes as an iBSS (a personalized IMG4,
+ * ub-vphone-chain.c; otherwise errFILE). A bad CRC leaves the
  * phone in DFU, reporting dfuERROR (10) until CLRSTATUS 0x21/4 or ABORT
  * 0x21/6. Requests that make no sense in the current state stall (-EPIPE)
  * and enter dfuERROR, as DFU 1.1 says.
@@ -49,6 +51,7 @@ struct _UbVphoneDfu
   GObject           parent_instance;
 
   UbVphoneRecorder *recorder;
+  UbVphoneChain    *chain;
   UbVphoneDfuState  state;
   guint8            status;
   GByteArray       *image;
@@ -64,6 +67,7 @@ ub_vphone_dfu_finalize (GObject *object)
   UbVphoneDfu *self = UB_VPHONE_DFU (object);
 
   g_clear_object (&self->recorder);
+  g_clear_object (&self->chain);
   g_clear_pointer (&self->image, g_byte_array_unref);
 
   G_OBJECT_CLASS (ub_vphone_dfu_parent_class)->finalize (object);
@@ -89,14 +93,17 @@ ub_vphone_dfu_init (UbVphoneDfu *self)
  * Returns: (transfer full): a DFU interface in dfuIDLE, for one enumeration
  */
 UbVphoneDfu *
-ub_vphone_dfu_new (UbVphoneRecorder *recorder)
+ub_vphone_dfu_new (UbVphoneRecorder *recorder,
+                   UbVphoneChain    *chain)
 {
   UbVphoneDfu *self;
 
   g_return_val_if_fail (UB_IS_VPHONE_RECORDER (recorder), NULL);
+  g_return_val_if_fail (UB_IS_VPHONE_CHAIN (chain), NULL);
 
   self = g_object_new (UB_TYPE_VPHONE_DFU, NULL);
   self->recorder = g_object_ref (recorder);
+  self->chain = g_object_ref (chain);
   return self;
 }
 
@@ -179,6 +186,7 @@ finish_image (UbVphoneDfu *self)
   const guint8 *data = self->image->data;
   gsize len = self->image->len;
   g_autofree char *sha256 = NULL;
+  g_autoptr(GBytes) payload = NULL;
   guint32 crc, stored;
 
   if (len < SUFFIX_LEN || memcmp (data + len - SUFFIX_LEN, suffix_magic, sizeof (suffix_magic)) != 0)
@@ -196,6 +204,12 @@ finish_image (UbVphoneDfu *self)
     {
       g_debug ("DFU image CRC 0x%08x, suffix says 0x%08x", crc, stored);
       fail (self, STATUS_ERR_VERIFY);
+      return;
+    }
+  payload = g_bytes_new (data, len - SUFFIX_LEN);
+  if (!ub_vphone_chain_check_dfu (self->chain, payload))
+    {
+      fail (self, STATUS_ERR_FILE);
       return;
     }
   g_debug ("DFU image of %" G_GSIZE_FORMAT " bytes is good", len);

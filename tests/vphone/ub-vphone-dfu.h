@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "ub-vphone-chain.h"
 #include "ub-vphone-recorder.h"
 
 G_BEGIN_DECLS
@@ -40,7 +41,8 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (UbVphoneDfu, ub_vphone_dfu, UB, VPHONE_DFU, GObject)
 
-UbVphoneDfu      *ub_vphone_dfu_new              (UbVphoneRecorder    *recorder);
+UbVphoneDfu      *ub_vphone_dfu_new              (UbVphoneRecorder    *recorder,
+                                                  UbVphoneChain       *chain);
 int               ub_vphone_dfu_request          (UbVphoneDfu         *self,
                                                   const UbVphoneSetup *setup,
                                                   guint8              *data,

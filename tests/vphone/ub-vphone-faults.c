@@ -2,7 +2,7 @@
  *
  * Faults are set by the `fault` control command or a scenario line and stay
  * until `clear-faults`, except the one-shot ones (stall, eproto,
- * unplug-at-block, wrong-mode, backup-unplug-at-file), which clear
+ * unplug-at-block, wrong-mode, backup-unplug-at-file, changed-nonce), which clear
  * themselves when they fire.
  * Everything runs on the main thread; ::changed tells the parts that must act
  * at once (usbmuxd vanishing, the extra USB device, pair records).
@@ -46,6 +46,9 @@ static const struct
   [UB_VPHONE_FAULT_BACKUP_BAD_PATH] = { "backup-bad-path", ARGS_NONE },
   [UB_VPHONE_FAULT_BACKUP_REFUSED] = { "backup-refused", ARGS_NONE },
   [UB_VPHONE_FAULT_SYNC_BUSY] = { "sync-busy", ARGS_NONE },
+  [UB_VPHONE_FAULT_NO_RECONNECT] = { "no-reconnect", ARGS_NONE },
+  [UB_VPHONE_FAULT_CHANGED_NONCE] = { "changed-nonce", ARGS_NONE },
+  [UB_VPHONE_FAULT_BOOT_TO_IOS] = { "boot-to-ios", ARGS_NONE },
 };
 
 typedef struct
@@ -290,6 +293,26 @@ ub_vphone_faults_take_transfer (UbVphoneFaults *self,
   if (state->block >= 0 && (!is_dnload || (guint) state->block != block))
     return FALSE;
   g_debug ("Fault \"%s\" fires (block %u)", fault_info[fault].name, block);
+  clear_one (self, fault);
+  return TRUE;
+}
+
+/**
+ * ub_vphone_faults_take:
+ *
+ * Returns: %TRUE once after `fault NAME` for a one-shot fault without
+ *   arguments (changed-nonce); it clears itself
+ */
+gboolean
+ub_vphone_faults_take (UbVphoneFaults *self,
+                       UbVphoneFault   fault)
+{
+  g_return_val_if_fail (UB_IS_VPHONE_FAULTS (self), FALSE);
+  g_return_val_if_fail (fault < UB_VPHONE_N_FAULTS, FALSE);
+
+  if (!self->state[fault].active)
+    return FALSE;
+  g_debug ("Fault \"%s\" fires", fault_info[fault].name);
   clear_one (self, fault);
   return TRUE;
 }

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * @UB_VPHONE_FAULT_BACKUP_BAD_PATH: the backup's first data file is named "../…"
  * @UB_VPHONE_FAULT_BACKUP_REFUSED: the backup service answers a backup request with an error
  * @UB_VPHONE_FAULT_SYNC_BUSY: another computer holds the sync lock (AFC lock: would block)
+ * @UB_VPHONE_FAULT_NO_RECONNECT: a stage the host boots (DFU image, `go`, `bootx`) never comes up
+ * @UB_VPHONE_FAULT_CHANGED_NONCE: the next stage comes up with a new ApNonce (once)
+ * @UB_VPHONE_FAULT_BOOT_TO_IOS: `bootx` falls back to iOS instead of restore mode
  */
 typedef enum
 {
@@ -51,6 +54,9 @@ typedef enum
   UB_VPHONE_FAULT_BACKUP_BAD_PATH,
   UB_VPHONE_FAULT_BACKUP_REFUSED,
   UB_VPHONE_FAULT_SYNC_BUSY,
+  UB_VPHONE_FAULT_NO_RECONNECT,
+  UB_VPHONE_FAULT_CHANGED_NONCE,
+  UB_VPHONE_FAULT_BOOT_TO_IOS,
   UB_VPHONE_N_FAULTS,
 } UbVphoneFault;
 
@@ -73,6 +79,8 @@ gboolean        ub_vphone_faults_take_transfer    (UbVphoneFaults *self,
                                                    UbVphoneFault   fault,
                                                    gboolean        is_dnload,
                                                    guint           block);
+gboolean        ub_vphone_faults_take             (UbVphoneFaults *self,
+                                                   UbVphoneFault   fault);
 gboolean        ub_vphone_faults_take_wrong_mode  (UbVphoneFaults *self,
                                                    UbVphoneMode   *mode);
 int             ub_vphone_faults_get_number       (UbVphoneFaults *self,

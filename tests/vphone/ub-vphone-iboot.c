@@ -7,7 +7,10 @@
  *  - getenv's answer is read with the next control 0xC0/0;
  *  - uploads: control 0x41/0, then bulk OUT on endpoint 0x04 in chunks with
  *    no terminator. An upload is recorded (size and SHA-256) when it ends:
- *    at the next control request, interface release, close or reset.
+ *    at the next control request, interface release, close or reset;
+ *  - the commands that use an upload (go, setpicture, ramdisk, devicetree,
+ *    rsepfirmware, bootx) first ask the boot chain (ub-vphone-chain.c)
+ *    whether it takes the image; a refused command stalls.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,16 +23,20 @@
 
 #include "ub-vphone-iboot.h"
 
+#define MAX_UPLOAD (256 * 1024 * 1024)   /* more than any real restore component */
+
 struct _UbVphoneIboot
 {
   GObject           parent_instance;
 
   UbVphoneNvram    *nvram;
   UbVphoneRecorder *recorder;
+  UbVphoneChain    *chain;
   char             *response;      /* for the next 0xC0/0 read */
   GChecksum        *upload_sum;
+  GByteArray       *upload;        /* NULL once it grew past MAX_UPLOAD */
   gsize             upload_len;
-  gboolean          have_image;    /* an upload waits for a command to use it */
+  GBytes           *image;         /* an upload waits for a command to use it */
 };
 
 G_DEFINE_FINAL_TYPE (UbVphoneIboot, ub_vphone_iboot, G_TYPE_OBJECT)
@@ -41,8 +48,11 @@ ub_vphone_iboot_finalize (GObject *object)
 
   g_clear_object (&self->nvram);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->chain);
   g_clear_pointer (&self->response, g_free);
   g_clear_pointer (&self->upload_sum, g_checksum_free);
+  g_clear_pointer (&self->upload, g_byte_array_unref);
+  g_clear_pointer (&self->image, g_bytes_unref);
 
   G_OBJECT_CLASS (ub_vphone_iboot_parent_class)->finalize (object);
 }
@@ -65,16 +75,19 @@ ub_vphone_iboot_init (UbVphoneIboot *self)
  */
 UbVphoneIboot *
 ub_vphone_iboot_new (UbVphoneNvram    *nvram,
-                     UbVphoneRecorder *recorder)
+                     UbVphoneRecorder *recorder,
+                     UbVphoneChain    *chain)
 {
   UbVphoneIboot *self;
 
   g_return_val_if_fail (UB_IS_VPHONE_NVRAM (nvram), NULL);
   g_return_val_if_fail (UB_IS_VPHONE_RECORDER (recorder), NULL);
+  g_return_val_if_fail (UB_IS_VPHONE_CHAIN (chain), NULL);
 
   self = g_object_new (UB_TYPE_VPHONE_IBOOT, NULL);
   self->nvram = g_object_ref (nvram);
   self->recorder = g_object_ref (recorder);
+  self->chain = g_object_ref (chain);
   return self;
 }
 
@@ -94,9 +107,13 @@ ub_vphone_iboot_finish_upload (UbVphoneIboot *self)
     {
       ub_vphone_recorder_log (self->recorder, "recovery upload %" G_GSIZE_FORMAT " bytes sha256 %s",
                               self->upload_len, g_checksum_get_string (self->upload_sum));
-      self->have_image = TRUE;
+      g_clear_pointer (&self->image, g_bytes_unref);
+      /* Too large to keep: an empty image, which no check accepts. */
+      self->image = self->upload != NULL ? g_byte_array_free_to_bytes (g_steal_pointer (&self->upload))
+                                         : g_bytes_new (NULL, 0);
     }
   g_clear_pointer (&self->upload_sum, g_checksum_free);
+  g_clear_pointer (&self->upload, g_byte_array_unref);
   self->upload_len = 0;
 }
 
@@ -113,9 +130,16 @@ ub_vphone_iboot_bulk_out (UbVphoneIboot *self,
   g_return_if_fail (UB_IS_VPHONE_IBOOT (self));
 
   if (self->upload_sum == NULL)
-    self->upload_sum = g_checksum_new (G_CHECKSUM_SHA256);
+    {
+      self->upload_sum = g_checksum_new (G_CHECKSUM_SHA256);
+      self->upload = g_byte_array_new ();
+    }
   g_checksum_update (self->upload_sum, data, len);
   self->upload_len += len;
+  if (self->upload != NULL && self->upload_len > MAX_UPLOAD)
+    g_clear_pointer (&self->upload, g_byte_array_unref);
+  if (self->upload != NULL)
+    g_byte_array_append (self->upload, data, len);
 }
 
 static void
@@ -133,7 +157,7 @@ run_command (UbVphoneIboot *self,
 {
   g_auto(GStrv) words = g_strsplit (command, " ", 3);
   const char *verb = words[0] != NULL ? words[0] : "";
-  gboolean image = self->have_image;
+  g_autoptr(GBytes) image = NULL;
 
   if (g_str_equal (verb, "setenv") && words[1] != NULL)
     {
@@ -153,11 +177,17 @@ run_command (UbVphoneIboot *self,
   if (g_str_equal (verb, "bgcolor"))
     return UB_VPHONE_IBOOT_NONE;
   /* Every other command uses up the upload (setpicture, ramdisk, devicetree, …). */
-  self->have_image = FALSE;
+  image = g_steal_pointer (&self->image);
   if (g_str_equal (verb, "reboot") || g_str_equal (verb, "reset"))
     return UB_VPHONE_IBOOT_REBOOT;
-  if (g_str_equal (verb, "go") && image)
+  if (!ub_vphone_chain_takes_image (verb))
+    return UB_VPHONE_IBOOT_NONE;
+  if (!ub_vphone_chain_check_command (self->chain, verb, image))
+    return UB_VPHONE_IBOOT_REFUSED;
+  if (g_str_equal (verb, "go") && image != NULL)
     return UB_VPHONE_IBOOT_GO;
+  if (g_str_equal (verb, "bootx"))
+    return UB_VPHONE_IBOOT_BOOTX;
   return UB_VPHONE_IBOOT_NONE;
 }
 
@@ -174,7 +204,11 @@ command (UbVphoneIboot       *self,
   ub_vphone_recorder_log (self->recorder, "recovery command \"%s\"", text);
   g_debug ("iBoot command \"%s\"", text);
   *action = run_command (self, text);
-  return 0;
+  if (*action != UB_VPHONE_IBOOT_REFUSED)
+    return 0;
+  *action = UB_VPHONE_IBOOT_NONE;
+  *actual = 0;
+  return -EPIPE;
 }
 
 /**
@@ -210,6 +244,7 @@ ub_vphone_iboot_request (UbVphoneIboot       *self,
       return 0;
     case 0x4100:
       self->upload_sum = g_checksum_new (G_CHECKSUM_SHA256);
+      self->upload = g_byte_array_new ();
       return 0;
     default:
       /* iBoot also takes the DFU-style zero-length 0x21/1 before a kernel. */

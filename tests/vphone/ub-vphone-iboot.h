@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "ub-vphone-chain.h"
 #include "ub-vphone-dfu.h"
 #include "ub-vphone-nvram.h"
 #include "ub-vphone-recorder.h"
@@ -16,13 +17,17 @@ G_BEGIN_DECLS
  * UbVphoneIbootAction:
  * @UB_VPHONE_IBOOT_NONE: nothing for the phone to do
  * @UB_VPHONE_IBOOT_REBOOT: `reboot` (or `reset`): the phone resets now
- * @UB_VPHONE_IBOOT_GO: `go` after an upload: the uploaded stage starts
+ * @UB_VPHONE_IBOOT_GO: `go` after a good iBEC upload: iBEC starts
+ * @UB_VPHONE_IBOOT_BOOTX: `bootx` after a good kernel: the restore ramdisk starts
+ * @UB_VPHONE_IBOOT_REFUSED: iBoot refuses the command (internal: the request stalls)
  */
 typedef enum
 {
   UB_VPHONE_IBOOT_NONE,
   UB_VPHONE_IBOOT_REBOOT,
   UB_VPHONE_IBOOT_GO,
+  UB_VPHONE_IBOOT_BOOTX,
+  UB_VPHONE_IBOOT_REFUSED,
 } UbVphoneIbootAction;
 
 #define UB_TYPE_VPHONE_IBOOT (ub_vphone_iboot_get_type ())
@@ -30,7 +35,8 @@ typedef enum
 G_DECLARE_FINAL_TYPE (UbVphoneIboot, ub_vphone_iboot, UB, VPHONE_IBOOT, GObject)
 
 UbVphoneIboot *ub_vphone_iboot_new           (UbVphoneNvram       *nvram,
-                                              UbVphoneRecorder    *recorder);
+                                              UbVphoneRecorder    *recorder,
+                                              UbVphoneChain       *chain);
 int            ub_vphone_iboot_request       (UbVphoneIboot       *self,
                                               const UbVphoneSetup *setup,
                                               guint8              *data,

@@ -41,6 +41,7 @@ struct _UbVphoneIdentity
   char     *srtg;
   GBytes   *ap_nonce;
   GBytes   *sep_nonce;
+  guint     nonce_generation;
 };
 
 G_DEFINE_FINAL_TYPE (UbVphoneIdentity, ub_vphone_identity, G_TYPE_OBJECT)
@@ -466,16 +467,24 @@ ub_vphone_identity_get_srtg (UbVphoneIdentity *self)
   return self->srtg;
 }
 
-/**
- * ub_vphone_identity_get_ap_nonce:
- *
- * Returns: (transfer none): the 32-byte ApNonce
- */
+/* Returns: (transfer none): the 32-byte ApNonce the phone shows now */
 GBytes *
 ub_vphone_identity_get_ap_nonce (UbVphoneIdentity *self)
 {
   g_return_val_if_fail (UB_IS_VPHONE_IDENTITY (self), NULL);
   return self->ap_nonce;
+}
+
+/* The changed-nonce fault: a new ApNonce for the next stage (generation N
+ * derives the same nonce on every run). */
+void
+ub_vphone_identity_renew_ap_nonce (UbVphoneIdentity *self)
+{
+  g_autofree char *label = g_strdup_printf ("apnonce-%u", ++self->nonce_generation);
+
+  g_bytes_unref (self->ap_nonce);
+  self->ap_nonce = derive (self->ecid, label, G_CHECKSUM_SHA256);
+  g_debug ("New ApNonce, generation %u", self->nonce_generation);
 }
 
 /**
@@ -509,6 +518,7 @@ ub_vphone_identity_get_product_id (UbVphoneIdentity *self,
     case UB_VPHONE_USB_RECOVERY:
       return 0x1281;
     case UB_VPHONE_USB_NORMAL:
+    case UB_VPHONE_USB_RESTORE:
       switch (ub_model_get_kind (self->model))
         {
         case UB_DEVICE_KIND_IPAD:

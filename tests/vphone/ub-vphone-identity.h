@@ -36,6 +36,7 @@ const char       *ub_vphone_identity_get_bluetooth_address (UbVphoneIdentity *se
 const char       *ub_vphone_identity_get_srtg           (UbVphoneIdentity *self);
 GBytes           *ub_vphone_identity_get_ap_nonce       (UbVphoneIdentity *self);
 GBytes           *ub_vphone_identity_get_sep_nonce      (UbVphoneIdentity *self);
+void              ub_vphone_identity_renew_ap_nonce     (UbVphoneIdentity *self);
 guint             ub_vphone_identity_get_product_id     (UbVphoneIdentity *self,
                                                          UbVphoneUsbMode   mode);
 char             *ub_vphone_identity_dup_iboot_serial   (UbVphoneIdentity *self,

@@ -1,6 +1,6 @@
 /* ub-vphone-main.c — vphone: run a command against a virtual iPhone
  *
- *   vphone [--model PRODUCT_TYPE] [--mode normal|recovery|dfu|off]
+ *   vphone [--model PRODUCT_TYPE] [--mode normal|recovery|dfu|restore|off]
  *          [--ecid HEX] [--scenario FILE] [--control SOCKET]
  *          [--record FILE] [--verbose] -- COMMAND [ARGS…]
  *
@@ -50,7 +50,7 @@ static const GOptionEntry entries[] = {
   { "model", 0, 0, G_OPTION_ARG_STRING, &opt_model,
     "The model to simulate (default " DEFAULT_MODEL ")", "PRODUCT_TYPE" },
   { "mode", 0, 0, G_OPTION_ARG_STRING, &opt_mode,
-    "Start in normal, recovery, dfu or off mode (default normal)", "MODE" },
+    "Start in normal, recovery, dfu, restore or off mode (default normal)", "MODE" },
   { "ecid", 0, 0, G_OPTION_ARG_STRING, &opt_ecid, "The phone's ECID (default 001A2B3C4D5E6F70)", "HEX" },
   { "scenario", 0, 0, G_OPTION_ARG_FILENAME, &opt_scenario, "Run the control commands in FILE", "FILE" },
   { "control", 0, 0, G_OPTION_ARG_FILENAME, &opt_control, "Control socket path", "SOCKET" },
@@ -111,7 +111,7 @@ parse_options (int               *argc,
   options->product_type = opt_model != NULL ? opt_model : DEFAULT_MODEL;
   options->mode = UB_VPHONE_MODE_NORMAL;
   if (opt_mode != NULL && (!ub_vphone_mode_from_string (opt_mode, &options->mode) ||
-                           options->mode > UB_VPHONE_MODE_DFU))
+                           !ub_vphone_mode_can_jump (options->mode)))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown mode \"%s\"", opt_mode);
       return FALSE;

@@ -33,6 +33,7 @@
 #define BOOT_SECONDS            8.0
 #define POWER_ON_SECONDS        3.0
 #define IMAGE_BOOT_SECONDS      1.0   /* iBSS/iBEC starting after DFU or `go` */
+#define RESTORE_BOOT_SECONDS    5.0   /* the kernel starting restored after `bootx` */
 #define ENTER_RECOVERY_SECONDS  2.0   /* iOS rebooting into recovery */
 
 typedef enum
@@ -46,6 +47,7 @@ typedef enum
   STAGE_LOGO_HELD,        /* power held past t_b + 10 s */
   STAGE_BOOTING,          /* logo, then iOS or recovery */
   STAGE_REBOOTING,        /* the host made it restart; off USB for a moment */
+  STAGE_RESTORE,          /* the restore ramdisk runs restored */
 } Stage;
 
 #define SCREEN_OF_RECOVERY ((UbVphoneScreen) -1)   /* recovery picture or black (iBSS) */
@@ -73,6 +75,7 @@ static const struct
                       UB_VPHONE_USB_NONE, BOOT_SECONDS },
   [STAGE_REBOOTING] = { "rebooting", UB_VPHONE_MODE_RESETTING, UB_VPHONE_SCREEN_BLACK,
                         UB_VPHONE_USB_NONE, 0 /* reboot_seconds */ },
+  [STAGE_RESTORE] = { "restore", UB_VPHONE_MODE_RESTORE, UB_VPHONE_SCREEN_LOGO, UB_VPHONE_USB_RESTORE, 0 },
 };
 
 typedef struct
@@ -233,10 +236,8 @@ UbVphoneScreen
 ub_vphone_phone_get_screen (UbVphonePhone *self)
 {
   g_return_val_if_fail (UB_IS_VPHONE_PHONE (self), UB_VPHONE_SCREEN_OFF);
-
-  if (stage_info[self->stage].screen == SCREEN_OF_RECOVERY)
-    return self->recovery_screen;
-  return stage_info[self->stage].screen;
+  return stage_info[self->stage].screen == SCREEN_OF_RECOVERY ? self->recovery_screen
+                                                              : stage_info[self->stage].screen;
 }
 
 /**
@@ -248,10 +249,7 @@ UbVphoneUsbMode
 ub_vphone_phone_get_usb_mode (UbVphonePhone *self)
 {
   g_return_val_if_fail (UB_IS_VPHONE_PHONE (self), UB_VPHONE_USB_NONE);
-
-  if (!self->plugged)
-    return UB_VPHONE_USB_NONE;
-  return stage_info[self->stage].usb_mode;
+  return self->plugged ? stage_info[self->stage].usb_mode : UB_VPHONE_USB_NONE;
 }
 
 UbButtons
@@ -334,8 +332,8 @@ set_stage (UbVphonePhone *self,
   if (seconds > 0)
     start_stage_timer (self, seconds);
   ub_vphone_buttons_set_stage (self->buttons,
-                               stage == STAGE_IOS || stage == STAGE_RECOVERY ||
-                               stage == STAGE_DFU || stage == STAGE_BOOTING,
+                               stage == STAGE_IOS || stage == STAGE_RECOVERY || stage == STAGE_DFU ||
+                               stage == STAGE_BOOTING || stage == STAGE_RESTORE,
                                stage == STAGE_RECOVERY);
 }
 
@@ -350,6 +348,8 @@ stage_for_mode (UbVphoneMode mode)
       return STAGE_RECOVERY;
     case UB_VPHONE_MODE_DFU:
       return STAGE_DFU;
+    case UB_VPHONE_MODE_RESTORE:
+      return STAGE_RESTORE;
     case UB_VPHONE_MODE_NORMAL:
     case UB_VPHONE_MODE_RESETTING:
     case UB_VPHONE_MODE_BOOTING:
@@ -419,6 +419,7 @@ stage_timed_out (UbVphonePhone *self)
     case STAGE_IOS:
     case STAGE_RECOVERY:
     case STAGE_DFU:
+    case STAGE_RESTORE:
     default:
       g_assert_not_reached ();
     }
@@ -512,7 +513,7 @@ ub_vphone_phone_set_plugged (UbVphonePhone *self,
 
 /**
  * ub_vphone_phone_jump:
- * @mode: off, normal, recovery or dfu
+ * @mode: off, normal, recovery, dfu or restore
  *
  * Puts the phone in @mode at once, forgetting any countdown.
  */
@@ -521,7 +522,7 @@ ub_vphone_phone_jump (UbVphonePhone *self,
                       UbVphoneMode   mode)
 {
   g_return_if_fail (UB_IS_VPHONE_PHONE (self));
-  g_return_if_fail (mode <= UB_VPHONE_MODE_DFU);
+  g_return_if_fail (ub_vphone_mode_can_jump (mode));
 
   g_debug ("Jumping to \"%s\"", ub_vphone_mode_to_string (mode));
   ub_vphone_buttons_forget_taps (self->buttons);
@@ -560,19 +561,23 @@ reboot_into (UbVphonePhone  *self,
 }
 
 /**
- * ub_vphone_phone_boot_image:
+ * ub_vphone_phone_boot_stage:
+ * @mode: where the loaded stage shows up: recovery (iBSS, iBEC: black
+ *   screen), restore, normal (iOS), or resetting (never: it stays off USB)
  *
- * A good image reached DFU and the host reset the bus, or recovery got `go`
- * after an upload: the loaded iBoot stage starts and shows up as recovery
- * mode (with a black screen) a moment later.
+ * A good image reached DFU and the host reset the bus, or iBoot got `go` or
+ * `bootx`: the phone leaves USB and the loaded stage starts.
  */
 void
-ub_vphone_phone_boot_image (UbVphonePhone *self)
+ub_vphone_phone_boot_stage (UbVphonePhone *self,
+                            UbVphoneMode   mode)
 {
   g_return_if_fail (UB_IS_VPHONE_PHONE (self));
-
-  g_debug ("Booting the uploaded image");
-  reboot_into (self, STAGE_RECOVERY, UB_VPHONE_SCREEN_BLACK, IMAGE_BOOT_SECONDS);
+  g_debug ("Booting the loaded stage into \"%s\"", ub_vphone_mode_to_string (mode));
+  reboot_into (self, mode == UB_VPHONE_MODE_RESETTING ? STAGE_RECOVERY : stage_for_mode (mode),
+               UB_VPHONE_SCREEN_BLACK, mode == UB_VPHONE_MODE_RESETTING ? 0 /* no timer: never */
+                                       : mode == UB_VPHONE_MODE_RESTORE ? RESTORE_BOOT_SECONDS
+                                                                        : IMAGE_BOOT_SECONDS);
   publish (self);
 }
 

@@ -37,7 +37,8 @@ void             ub_vphone_phone_set_plugged    (UbVphonePhone    *self,
 void             ub_vphone_phone_jump           (UbVphonePhone    *self,
                                                  UbVphoneMode      mode);
 void             ub_vphone_phone_host_reboot    (UbVphonePhone    *self);
-void             ub_vphone_phone_boot_image     (UbVphonePhone    *self);
+void             ub_vphone_phone_boot_stage     (UbVphonePhone    *self,
+                                                 UbVphoneMode      mode);
 void             ub_vphone_phone_enter_recovery (UbVphonePhone    *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@ static const char * const mode_names[] = {
   [UB_VPHONE_MODE_DFU] = "dfu",
   [UB_VPHONE_MODE_RESETTING] = "resetting",
   [UB_VPHONE_MODE_BOOTING] = "booting",
+  [UB_VPHONE_MODE_RESTORE] = "restore",
 };
 
 static const char * const screen_names[] = {
@@ -31,6 +32,7 @@ static const char * const usb_mode_names[] = {
   [UB_VPHONE_USB_NORMAL] = "normal",
   [UB_VPHONE_USB_RECOVERY] = "recovery",
   [UB_VPHONE_USB_DFU] = "dfu",
+  [UB_VPHONE_USB_RESTORE] = "restore",
 };
 
 /* In the order `state` lists held buttons. */
@@ -48,7 +50,7 @@ static const struct
 const char *
 ub_vphone_mode_to_string (UbVphoneMode mode)
 {
-  g_return_val_if_fail (mode <= UB_VPHONE_MODE_BOOTING, "unknown");
+  g_return_val_if_fail (mode <= UB_VPHONE_MODE_RESTORE, "unknown");
   return mode_names[mode];
 }
 
@@ -69,6 +71,18 @@ ub_vphone_mode_from_string (const char   *str,
   return FALSE;
 }
 
+/**
+ * ub_vphone_mode_can_jump:
+ *
+ * Returns: whether `mode MODE` (or --mode) may put the phone in @mode: off,
+ *   normal, recovery, dfu or restore, not the passing ones
+ */
+gboolean
+ub_vphone_mode_can_jump (UbVphoneMode mode)
+{
+  return mode <= UB_VPHONE_MODE_DFU || mode == UB_VPHONE_MODE_RESTORE;
+}
+
 const char *
 ub_vphone_screen_to_string (UbVphoneScreen screen)
 {
@@ -79,7 +93,7 @@ ub_vphone_screen_to_string (UbVphoneScreen screen)
 const char *
 ub_vphone_usb_mode_to_string (UbVphoneUsbMode mode)
 {
-  g_return_val_if_fail (mode <= UB_VPHONE_USB_DFU, "unknown");
+  g_return_val_if_fail (mode <= UB_VPHONE_USB_RESTORE, "unknown");
   return usb_mode_names[mode];
 }
 

@@ -19,8 +19,9 @@ G_BEGIN_DECLS
  * @UB_VPHONE_MODE_RESETTING: the screen went black and the phone left USB;
  *   what it does next depends on the buttons held
  * @UB_VPHONE_MODE_BOOTING: the Apple logo is showing
+ * @UB_VPHONE_MODE_RESTORE: the restore ramdisk runs: restored on usbmuxd
  *
- * What the phone is doing; the first four are the modes a test can jump to.
+ * What the phone is doing; a test can jump to the first four and restore.
  */
 typedef enum
 {
@@ -30,6 +31,7 @@ typedef enum
   UB_VPHONE_MODE_DFU,
   UB_VPHONE_MODE_RESETTING,
   UB_VPHONE_MODE_BOOTING,
+  UB_VPHONE_MODE_RESTORE,
 } UbVphoneMode;
 
 /**
@@ -55,6 +57,8 @@ typedef enum
  * @UB_VPHONE_USB_NORMAL: iOS: 05ac:12a8 (iPhone), 12aa (iPod) or 12ab (iPad) with usbmux
  * @UB_VPHONE_USB_RECOVERY: iBoot: 05ac:1281
  * @UB_VPHONE_USB_DFU: SecureROM: 05ac:1227 (05ac:1222 WTF on S5L8900)
+ * @UB_VPHONE_USB_RESTORE: the restore ramdisk: the same IDs and usbmux
+ *   interface as normal mode, with restored instead of lockdownd
  *
  * How the phone shows up on the bus.
  */
@@ -64,6 +68,7 @@ typedef enum
   UB_VPHONE_USB_NORMAL,
   UB_VPHONE_USB_RECOVERY,
   UB_VPHONE_USB_DFU,
+  UB_VPHONE_USB_RESTORE,
 } UbVphoneUsbMode;
 
 const char *ub_vphone_mode_to_string     (UbVphoneMode    mode);
@@ -74,6 +79,7 @@ const char *ub_vphone_usb_mode_to_string (UbVphoneUsbMode mode);
 gboolean    ub_vphone_button_from_string (const char     *str,
                                           UbButtons      *button);
 char       *ub_vphone_buttons_to_string  (UbButtons       buttons);
+gboolean    ub_vphone_mode_can_jump      (UbVphoneMode    mode);
 guint       ub_vphone_scaled_ms          (double          seconds);
 
 G_END_DECLS

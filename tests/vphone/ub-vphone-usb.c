@@ -49,6 +49,7 @@ struct _UbVphoneUsb
   UbVphoneNvram    *nvram;
   UbVphoneFaults   *faults;
   UbVphoneRecorder *recorder;
+  UbVphoneChain    *chain;
 
   UbVphoneUsbMode   mode;       /* how the phone is enumerated now */
   Device           *device;     /* the phone, or NULL */
@@ -155,11 +156,14 @@ sync_phone (UbVphoneUsb *self)
   self->mode = want;
   if (want != UB_VPHONE_USB_NONE)
     {
-      descriptors = ub_vphone_descriptors_new_for_phone (self->identity, want);
+      /* Restore mode shows up as normal mode does: usbmux, same IDs. */
+      descriptors = ub_vphone_descriptors_new_for_phone (self->identity,
+                                                         want == UB_VPHONE_USB_RESTORE
+                                                           ? UB_VPHONE_USB_NORMAL : want);
       if (want == UB_VPHONE_USB_DFU)
-        self->dfu = ub_vphone_dfu_new (self->recorder);
+        self->dfu = ub_vphone_dfu_new (self->recorder, self->chain);
       if (want == UB_VPHONE_USB_RECOVERY)
-        self->iboot = ub_vphone_iboot_new (self->nvram, self->recorder);
+        self->iboot = ub_vphone_iboot_new (self->nvram, self->recorder, self->chain);
       self->device = plug_device (self, PHONE_DEVPATH, descriptors);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRODUCT_ID]);
@@ -270,7 +274,9 @@ run_iboot_action (UbVphoneUsb         *self,
   if (action == UB_VPHONE_IBOOT_REBOOT)
     ub_vphone_phone_host_reboot (self->phone);
   else if (action == UB_VPHONE_IBOOT_GO)
-    ub_vphone_phone_boot_image (self->phone);
+    ub_vphone_chain_go (self->chain);
+  else if (action == UB_VPHONE_IBOOT_BOOTX)
+    ub_vphone_chain_bootx (self->chain);
 }
 
 /* The USB-level faults; TRUE when one decided the transfer's fate. */
@@ -407,7 +413,7 @@ backend_request (const char *devnode,
       if (self->iboot != NULL)
         ub_vphone_iboot_finish_upload (self->iboot);
       if (self->dfu != NULL && ub_vphone_dfu_bus_reset (self->dfu))
-        ub_vphone_phone_boot_image (self->phone);
+        ub_vphone_chain_dfu_booted (self->chain);
       return 0;
     case USBDEVFS_CLAIMINTERFACE:
       ub_vphone_recorder_log (self->recorder, "usb claim-interface %u", value);
@@ -471,6 +477,7 @@ ub_vphone_usb_dispose (GObject *object)
   g_clear_object (&self->nvram);
   g_clear_object (&self->faults);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->chain);
 
   G_OBJECT_CLASS (ub_vphone_usb_parent_class)->dispose (object);
 }
@@ -527,7 +534,8 @@ ub_vphone_usb_new (UMockdevTestbed  *testbed,
                    UbVphonePhone    *phone,
                    UbVphoneNvram    *nvram,
                    UbVphoneFaults   *faults,
-                   UbVphoneRecorder *recorder)
+                   UbVphoneRecorder *recorder,
+                   UbVphoneChain    *chain)
 {
   UbVphoneUsb *self = g_object_new (UB_TYPE_VPHONE_USB, NULL);
 
@@ -537,6 +545,7 @@ ub_vphone_usb_new (UMockdevTestbed  *testbed,
   self->nvram = g_object_ref (nvram);
   self->faults = g_object_ref (faults);
   self->recorder = g_object_ref (recorder);
+  self->chain = g_object_ref (chain);
   self->handler = ub_vphone_ioctl_new (&backend, self);
   g_signal_connect_swapped (phone, "notify::usb-mode", G_CALLBACK (on_phone_usb_mode), self);
   g_signal_connect_swapped (faults, "changed", G_CALLBACK (on_fault_changed), self);

@@ -6,6 +6,7 @@
 
 #include <umockdev.h>
 
+#include "ub-vphone-chain.h"
 #include "ub-vphone-faults.h"
 #include "ub-vphone-identity.h"
 #include "ub-vphone-nvram.h"
@@ -23,7 +24,8 @@ UbVphoneUsb *ub_vphone_usb_new            (UMockdevTestbed  *testbed,
                                            UbVphonePhone    *phone,
                                            UbVphoneNvram    *nvram,
                                            UbVphoneFaults   *faults,
-                                           UbVphoneRecorder *recorder);
+                                           UbVphoneRecorder *recorder,
+                                           UbVphoneChain    *chain);
 guint        ub_vphone_usb_get_product_id (UbVphoneUsb      *self);
 const char  *ub_vphone_usb_get_devnode    (UbVphoneUsb      *self);
 

@@ -1,7 +1,8 @@
 /* ub-vphone.c — the virtual iPhone: its parts, its sockets, its state line
  *
- * Owns everything the simulator runs: the phone model, the umockdev testbed
- * with the phone on it, the fake usbmuxd with lockdownd behind it, the
+ * Owns everything the simulator runs: the phone model and its boot chain,
+ * the umockdev testbed with the phone on it, the fake usbmuxd with lockdownd
+ * (or, in restore mode, restored) behind it, the
  * control socket and the record file, all in a temporary directory that
  * ub_vphone_stop() removes. ::state-changed fires whenever a value of the
  * `state` line may have changed, for `wait`.
@@ -23,6 +24,7 @@
 #include "ub-vphone-control.h"
 #include "ub-vphone-lockdownd.h"
 #include "ub-vphone-notify.h"
+#include "ub-vphone-restored.h"
 #include "ub-vphone-usbmuxd.h"
 #include "ub-vphone.h"
 
@@ -41,11 +43,14 @@ struct _UbVphone
   UbVphoneFaults    *faults;
   UbVphoneNvram     *nvram;
   UbVphonePhone     *phone;
+  UbVphoneChain     *chain;
+  UbVphoneUsbMode    usb_mode;    /* as usbmuxd last saw it */
   UMockdevTestbed   *testbed;
   char              *testbed_root;
   UbVphoneUsb       *usb;
   UbVphoneUsbmuxd   *usbmuxd;
   UbVphoneLockdownd *lockdownd;
+  UbVphoneRestored  *restored;
   UbVphoneBackup    *backup;
   UbVphoneNotify    *notify;
   UbVphoneAfc       *afc;
@@ -60,7 +65,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static const char * const state_keys[] = {
-  "mode", "screen", "pid", "plugged", "buttons", "ecid", "model", "auto-boot", "udid", NULL,
+  "mode", "screen", "pid", "plugged", "buttons", "ecid", "model", "auto-boot", "udid", "stage",
+  "nonce", NULL,
 };
 
 G_DEFINE_FINAL_TYPE (UbVphone, ub_vphone, G_TYPE_OBJECT)
@@ -73,11 +79,13 @@ ub_vphone_dispose (GObject *object)
   ub_vphone_stop (self);
   g_clear_object (&self->control);
   g_clear_object (&self->lockdownd);
+  g_clear_object (&self->restored);
   g_clear_object (&self->backup);
   g_clear_object (&self->notify);
   g_clear_object (&self->afc);
   g_clear_object (&self->usbmuxd);
   g_clear_object (&self->usb);
+  g_clear_object (&self->chain);
   g_clear_object (&self->phone);
   g_clear_object (&self->nvram);
   g_clear_object (&self->faults);
@@ -130,11 +138,24 @@ emit_state_changed (UbVphone *self)
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
 }
 
+/* On usbmuxd in normal mode (lockdownd on 62078) and restore mode
+ * (restored); going straight from one to the other is a re-enumeration. */
 static void
 on_phone_changed (UbVphone *self)
 {
-  ub_vphone_usbmuxd_set_attached (self->usbmuxd,
-                                  ub_vphone_phone_get_usb_mode (self->phone) == UB_VPHONE_USB_NORMAL);
+  UbVphoneUsbMode mode = ub_vphone_phone_get_usb_mode (self->phone);
+  gboolean muxed = mode == UB_VPHONE_USB_NORMAL || mode == UB_VPHONE_USB_RESTORE;
+
+  if (mode != self->usb_mode)
+    ub_vphone_usbmuxd_set_attached (self->usbmuxd, FALSE);
+  self->usb_mode = mode;
+  if (mode == UB_VPHONE_USB_RESTORE)
+    ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_LOCKDOWN_PORT,
+                                   UB_VPHONE_SERVICE (self->restored));
+  else
+    ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_LOCKDOWN_PORT,
+                                   UB_VPHONE_SERVICE (self->lockdownd));
+  ub_vphone_usbmuxd_set_attached (self->usbmuxd, muxed);
   emit_state_changed (self);
 }
 
@@ -162,6 +183,7 @@ make_parts (UbVphone               *self,
   self->nvram = ub_vphone_nvram_new (ub_model_get_board (model),
                                      ub_vphone_identity_get_srtg (self->identity));
   self->phone = ub_vphone_phone_new (model, self->nvram, self->faults, self->recorder);
+  self->chain = ub_vphone_chain_new (self->identity, self->phone, self->faults, self->recorder);
   if (options->mode != UB_VPHONE_MODE_NORMAL)
     ub_vphone_phone_jump (self->phone, options->mode);
   return TRUE;
@@ -191,15 +213,14 @@ start_services (UbVphone               *self,
   self->testbed = umockdev_testbed_new ();
   self->testbed_root = umockdev_testbed_get_root_dir (self->testbed);
   self->usb = ub_vphone_usb_new (self->testbed, self->identity, self->phone, self->nvram,
-                                 self->faults, self->recorder);
+                                 self->faults, self->recorder, self->chain);
   self->usbmuxd = ub_vphone_usbmuxd_new (self->identity, self->faults, self->recorder);
   self->usbmuxd_path = g_build_filename (self->tmpdir, "usbmuxd.sock", NULL);
   if (!ub_vphone_usbmuxd_listen (self->usbmuxd, self->usbmuxd_path, error))
     return FALSE;
   self->lockdownd = ub_vphone_lockdownd_new (self->identity, self->phone, self->faults, self->recorder,
                                              ub_vphone_usbmuxd_get_host_id (self->usbmuxd));
-  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_LOCKDOWN_PORT,
-                                 UB_VPHONE_SERVICE (self->lockdownd));
+  self->restored = ub_vphone_restored_new (self->identity, self->recorder);
   add_backup_services (self);
   on_phone_changed (self);
   self->control = ub_vphone_control_new (self);
@@ -378,9 +399,23 @@ ub_vphone_is_state_key (const char *key)
   return key != NULL && g_strv_contains ((const char * const *) state_keys, key);
 }
 
+static char *
+dup_hex (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  GString *str = g_string_sized_new (len * 2);
+
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (str, "%02x", data[i]);
+  return g_string_free (str, FALSE);
+}
+
 /**
  * ub_vphone_dup_state_value:
- * @key: mode, screen, pid, plugged, buttons, ecid, model, auto-boot or udid
+ * @key: mode, screen, pid, plugged, buttons, ecid, model, auto-boot, udid,
+ *   stage (what runs in recovery mode: iboot, ibss, ibec; or none) or nonce
+ *   (the ApNonce the phone shows, in hex)
  *
  * Returns: (transfer full) (nullable): the value as `state` shows it
  */
@@ -418,6 +453,10 @@ ub_vphone_dup_state_value (UbVphone   *self,
     }
   if (g_str_equal (key, "udid"))
     return g_strdup (ub_vphone_identity_get_udid (self->identity));
+  if (g_str_equal (key, "stage"))
+    return g_strdup (ub_vphone_chain_get_stage_name (self->chain));
+  if (g_str_equal (key, "nonce"))
+    return dup_hex (ub_vphone_identity_get_ap_nonce (self->identity));
   return NULL;
 }
 
@@ -425,7 +464,8 @@ ub_vphone_dup_state_value (UbVphone   *self,
  * ub_vphone_dup_state:
  *
  * Returns: (transfer full): "mode=dfu screen=black pid=0x1227 plugged=yes
- *   buttons=power,volume-down ecid=0x… model=iPhone10,3 auto-boot=true udid=…"
+ *   buttons=power,volume-down ecid=0x… model=iPhone10,3 auto-boot=true udid=…
+ *   stage=none nonce=…"
  */
 char *
 ub_vphone_dup_state (UbVphone *self)

@@ -1,0 +1,192 @@
+/* ub-vphone-restored.c — restored on port 62078 of a phone in restore mode
+ *
+ * In restore mode the ramdisk's restored answers where lockdownd answers in
+ * iOS, with the same framing (4-byte big-endian length + XML plist), as
+ * libimobiledevice 1.3.0's restored_* calls expect:
+ *  - QueryType: {Type: "com.apple.mobile.restored", RestoreProtocolVersion}
+ *    (15, what current phones report to the public restore tools);
+ *  - QueryValue {QueryKey: K}: {K: value}; HardwareInfo holds ChipID,
+ *    BoardID, UniqueChipID (the ECID), ProductionMode and SecurityDomain;
+ *    other keys: {Error: "MissingValue"} without K;
+ *  - Goodbye: {Result: "Success"}, then the connection closes.
+ * Anything else (StartRestore and the restore itself are for later) gets
+ * {Error: "UnsupportedRequest"}. Every request is recorded ("restored
+ * QueryType", "restored QueryValue HardwareInfo", …).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ub-vphone-restored"
+
+#include "config.h"
+
+#include "ub-vphone-plist-conn.h"
+#include "ub-vphone-restored.h"
+
+#define RESTORED_TYPE "com.apple.mobile.restored"
+
+struct _UbVphoneRestored
+{
+  GObject           parent_instance;
+
+  UbVphoneIdentity *identity;
+  UbVphoneRecorder *recorder;
+  GPtrArray        *conns;   /* UbVphonePlistConn */
+};
+
+static void ub_vphone_restored_service_init (UbVphoneServiceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (UbVphoneRestored, ub_vphone_restored, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (UB_TYPE_VPHONE_SERVICE,
+                                                      ub_vphone_restored_service_init))
+
+static const char *
+dict_string (plist_t     dict,
+             const char *key)
+{
+  plist_t node = plist_get_node_type (dict) == PLIST_DICT ? plist_dict_get_item (dict, key) : NULL;
+
+  if (node == NULL || plist_get_node_type (node) != PLIST_STRING)
+    return NULL;
+  return plist_get_string_ptr (node, NULL);
+}
+
+static plist_t
+hardware_info (UbVphoneRestored *self)
+{
+  UbModel *model = ub_vphone_identity_get_model (self->identity);
+  plist_t info = plist_new_dict ();
+
+  plist_dict_set_item (info, "BoardID", plist_new_uint (ub_model_get_bdid (model)));
+  plist_dict_set_item (info, "ChipID", plist_new_uint (ub_model_get_cpid (model)));
+  plist_dict_set_item (info, "ProductionMode", plist_new_bool (TRUE));
+  plist_dict_set_item (info, "SecurityDomain", plist_new_uint (1));
+  plist_dict_set_item (info, "UniqueChipID",
+                       plist_new_uint (ub_vphone_identity_get_ecid (self->identity)));
+  return info;
+}
+
+static plist_t
+answer (UbVphoneRestored *self,
+        const char       *request,
+        plist_t           message)
+{
+  plist_t reply = plist_new_dict ();
+  const char *key = dict_string (message, "QueryKey");
+
+  if (g_str_equal (request, "QueryType"))
+    {
+      plist_dict_set_item (reply, "Type", plist_new_string (RESTORED_TYPE));
+      plist_dict_set_item (reply, "RestoreProtocolVersion",
+                           plist_new_uint (UB_VPHONE_RESTORE_PROTOCOL_VERSION));
+    }
+  else if (g_str_equal (request, "QueryValue") && key != NULL && g_str_equal (key, "HardwareInfo"))
+    plist_dict_set_item (reply, key, hardware_info (self));
+  else if (g_str_equal (request, "QueryValue"))
+    plist_dict_set_item (reply, "Error", plist_new_string ("MissingValue"));
+  else if (g_str_equal (request, "Goodbye"))
+    plist_dict_set_item (reply, "Result", plist_new_string ("Success"));
+  else
+    plist_dict_set_item (reply, "Error", plist_new_string ("UnsupportedRequest"));
+  return reply;
+}
+
+static void
+on_message (UbVphonePlistConn *conn,
+            guint              tag,
+            gpointer           message,
+            UbVphoneRestored  *self)
+{
+  const char *request = dict_string (message, "Request");
+  const char *key = dict_string (message, "QueryKey");
+  plist_t reply;
+
+  if (request == NULL)
+    request = "";
+  g_debug ("restored request \"%s\"", request);
+  ub_vphone_recorder_log (self->recorder, "restored %s%s%s", request, key ? " " : "", key ? key : "");
+  reply = answer (self, request, message);
+  ub_vphone_plist_conn_send (conn, 0, reply);
+  plist_free (reply);
+  if (g_str_equal (request, "Goodbye"))
+    ub_vphone_plist_conn_close (conn);
+}
+
+static void
+on_closed (UbVphonePlistConn *conn,
+           UbVphoneRestored  *self)
+{
+  g_debug ("restored connection closed");
+  g_ptr_array_remove (self->conns, conn);
+}
+
+static void
+ub_vphone_restored_accept (UbVphoneService *service,
+                           GIOStream       *stream)
+{
+  UbVphoneRestored *self = UB_VPHONE_RESTORED (service);
+  UbVphonePlistConn *conn = ub_vphone_plist_conn_new (stream, UB_VPHONE_FRAMING_LOCKDOWN);
+
+  g_signal_connect_object (conn, "message", G_CALLBACK (on_message), self, 0);
+  g_signal_connect_object (conn, "closed", G_CALLBACK (on_closed), self, 0);
+  g_ptr_array_add (self->conns, conn);
+  ub_vphone_plist_conn_start (conn);
+}
+
+static void
+ub_vphone_restored_close_all (UbVphoneService *service)
+{
+  UbVphoneRestored *self = UB_VPHONE_RESTORED (service);
+  g_autoptr(GPtrArray) conns = g_ptr_array_copy (self->conns, (GCopyFunc) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (conns, g_object_unref);
+  for (guint i = 0; i < conns->len; i++)
+    ub_vphone_plist_conn_close (g_ptr_array_index (conns, i));
+  g_ptr_array_set_size (self->conns, 0);
+}
+
+static void
+ub_vphone_restored_service_init (UbVphoneServiceInterface *iface)
+{
+  iface->accept = ub_vphone_restored_accept;
+  iface->close_all = ub_vphone_restored_close_all;
+}
+
+static void
+ub_vphone_restored_dispose (GObject *object)
+{
+  UbVphoneRestored *self = UB_VPHONE_RESTORED (object);
+
+  g_clear_pointer (&self->conns, g_ptr_array_unref);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->recorder);
+
+  G_OBJECT_CLASS (ub_vphone_restored_parent_class)->dispose (object);
+}
+
+static void
+ub_vphone_restored_class_init (UbVphoneRestoredClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ub_vphone_restored_dispose;
+}
+
+static void
+ub_vphone_restored_init (UbVphoneRestored *self)
+{
+  self->conns = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * ub_vphone_restored_new:
+ *
+ * Returns: (transfer full): restored, for port 62078 in restore mode
+ */
+UbVphoneRestored *
+ub_vphone_restored_new (UbVphoneIdentity *identity,
+                        UbVphoneRecorder *recorder)
+{
+  UbVphoneRestored *self = g_object_new (UB_TYPE_VPHONE_RESTORED, NULL);
+
+  self->identity = g_object_ref (identity);
+  self->recorder = g_object_ref (recorder);
+  return self;
+}
