@@ -485,6 +485,52 @@ test_stitch_nonce (void)
   g_assert_null (ub_img4_nonce_slot_tag ("iBEC", NULL));
 }
 
+/* In place: the same bytes as the copying stitch, for a rewritten type and
+ * a large payload (multi-byte lengths), and the same refusals */
+static void
+test_stitch_take (void)
+{
+  g_autoptr(GBytes) ticket = ub_test_load_ticket (SHSH2_NAME);
+  g_autoptr(GBytes) nonce = nonce_from_name ();
+  g_autoptr(GBytes) other = g_bytes_new_static ("\x11\x11\x11\x11\x11\x11\x11\x11", 8);
+  const gsize sizes[] = { 10, 300, 70000, 3 * 1024 * 1024 };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) payload = make_payload (sizes[i]);
+      g_autoptr(GBytes) im4p = ub_img4_im4p_new ("krnl", "KernelCacheBuilder", payload);
+      g_autoptr(GBytes) copied = ub_img4_stitch (im4p, ticket, "RestoreKernelCache", nonce, &error);
+      g_autoptr(GBytes) taken = NULL;
+      GByteArray *array = g_byte_array_new ();
+
+      g_assert_no_error (error);
+      g_byte_array_append (array, g_bytes_get_data (im4p, NULL), g_bytes_get_size (im4p));
+      taken = ub_img4_stitch_take (array, ticket, "RestoreKernelCache", nonce, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_bytes_equal (copied, taken));
+    }
+
+  /* Refused: another nonce, and a damaged image (the array is freed either way) */
+  {
+    g_autoptr(GBytes) payload = make_payload (100);
+    g_autoptr(GBytes) im4p = ub_img4_im4p_new ("ibss", "x", payload);
+    GByteArray *array = g_byte_array_new ();
+    GBytes *none;
+
+    g_byte_array_append (array, g_bytes_get_data (im4p, NULL), g_bytes_get_size (im4p));
+    none = ub_img4_stitch_take (array, ticket, "iBSS", other, &error);
+    g_assert_null (none);
+    g_assert_error (error, UB_ERROR, UB_ERROR_PROTOCOL);
+    g_clear_error (&error);
+    array = g_byte_array_new ();
+    g_byte_array_append (array, g_bytes_get_data (im4p, NULL), g_bytes_get_size (im4p) - 3);
+    none = ub_img4_stitch_take (array, ticket, "iBSS", NULL, &error);
+    g_assert_null (none);
+    g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+  }
+}
+
 /* Broken images and tickets are refused; the inputs are left as they were */
 static void
 test_stitch_bad_input (void)
@@ -539,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/unbrick/img4/stitch/im4r", test_stitch_im4r);
   g_test_add_func ("/unbrick/img4/stitch/nonce", test_stitch_nonce);
   g_test_add_func ("/unbrick/img4/stitch/bad-input", test_stitch_bad_input);
+  g_test_add_func ("/unbrick/img4/stitch/take", test_stitch_take);
 
   ret = g_test_run ();
   ub_test_remove_tree (tmp_dir);

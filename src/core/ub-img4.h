@@ -54,6 +54,11 @@ GBytes     *ub_img4_stitch            (GBytes              *im4p,
                                        const char          *component,
                                        GBytes              *ap_nonce_for_im4r,
                                        GError             **error);
+GBytes     *ub_img4_stitch_take       (GByteArray          *im4p,
+                                       GBytes              *im4m,
+                                       const char          *component,
+                                       GBytes              *ap_nonce,
+                                       GError             **error);
 GBytes     *ub_img4_stitch_full       (GBytes              *im4p,
                                        GBytes              *im4m,
                                        const char          *component,

@@ -226,7 +226,9 @@ sign (UbRestoreJob  *self,
 
 /* ---- the images ---- */
 
-static GBytes *
+/* The component's bytes, in an array sized for the IMG4 built around them
+ * (ub_img4_stitch_take), so that a large ramdisk is in memory once */
+static GByteArray *
 read_component (UbRestoreJob  *self,
                 const char    *name,
                 gboolean       optional,
@@ -234,9 +236,9 @@ read_component (UbRestoreJob  *self,
 {
   const char *path = ub_build_identity_get_component_path (self->identity, name);
   g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  guint8 buffer[65536];
-  gssize n;
+  g_autoptr(GByteArray) data = NULL;
+  guint64 size = 0;
+  gsize done = 0;
 
   if (path == NULL)
     {
@@ -246,20 +248,26 @@ read_component (UbRestoreJob  *self,
                      _("The firmware file has no %s for this iPhone."), name);
       return NULL;
     }
-  if ((stream = ub_ipsw_open_component (self->ipsw, path, error)) == NULL)
+  if (!ub_ipsw_get_component_size (self->ipsw, path, &size, error) ||
+      (stream = ub_ipsw_open_component (self->ipsw, path, error)) == NULL)
     return NULL;
-  while ((n = g_input_stream_read (stream, buffer, sizeof buffer, self->work_cancel, error)) > 0)
+  if (size > UB_RESTORE_MAX_COMPONENT)
     {
-      if (data->len + (gsize)n > UB_RESTORE_MAX_COMPONENT)
-        {
-          g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE, _("The firmware’s %s is too large."), name);
-          return NULL;
-        }
-      g_byte_array_append (data, buffer, (guint)n);
+      g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE, _("The firmware’s %s is too large."), name);
+      return NULL;
     }
-  if (n < 0)
+  data = g_byte_array_sized_new ((guint)size + 64 + (guint)g_bytes_get_size (self->ticket));
+  g_byte_array_set_size (data, (guint)size);
+  if (!g_input_stream_read_all (stream, data->data, size, &done, self->work_cancel, error))
     return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  if (done != size)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE,
+                   /* TRANSLATORS: %s is a firmware part, e.g. "iBSS" */
+                   _("The firmware’s %s is shorter than the file says."), name);
+      return NULL;
+    }
+  return g_steal_pointer (&data);
 }
 
 /* research §2: with RequiresNonceSlot in the identity, SEP and LLB carry
@@ -284,7 +292,7 @@ personalize (UbRestoreJob  *self,
              gboolean       optional,
              GError       **error)
 {
-  g_autoptr(GBytes) im4p = read_component (self, name, optional, error);
+  GByteArray *im4p = read_component (self, name, optional, error);
   UbImg4Restore restore = UB_IMG4_RESTORE_INIT;
   guint slot = 0;
   GBytes *img4;
@@ -293,12 +301,14 @@ personalize (UbRestoreJob  *self,
     return NULL;
   if (requires_nonce_slot (self->identity) && ub_img4_nonce_slot_tag (name, &slot) != NULL)
     {
+      g_autoptr(GBytes) whole = g_byte_array_free_to_bytes (im4p);
+
       restore.nonce_slot = (gint)slot;
       ub_restore_log_event (self->log, "img4", "%s: nonce slot %u", name, slot);
-      img4 = ub_img4_stitch_full (im4p, self->ticket, name, &restore, error);
+      img4 = ub_img4_stitch_full (whole, self->ticket, name, &restore, error);
     }
   else
-    img4 = ub_img4_stitch (im4p, self->ticket, name, self->ticket_nonce, error);
+    img4 = ub_img4_stitch_take (im4p, self->ticket, name, self->ticket_nonce, error);
   if (img4 != NULL)
     ub_restore_log_event (self->log, "img4", "%s: %zu bytes", name, g_bytes_get_size (img4));
   return img4;
