@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ub-asr.h"
 #include "ub-backup-info.h"
 #include "ub-backup-job.h"
 #include "ub-backup-scan.h"
@@ -40,6 +41,7 @@
 #include "ub-restore-job.h"
 #include "ub-restore-log.h"
 #include "ub-restore-stage.h"
+#include "ub-restored.h"
 #include "ub-sequence.h"
 #include "ub-sequence-book.h"
 #include "ub-transfer-text.h"

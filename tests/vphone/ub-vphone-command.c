@@ -182,6 +182,8 @@ parse_args (Command     *command,
       command->arg = g_strdup (rest);
       if (command->name == NULL || *command->arg == '\0')
         return usage (error, "set KEY VALUE");
+      if (g_str_has_prefix (command->name, "asr-"))
+        return ub_vphone_asr_check_setting (command->name, command->arg, error);
       return ub_vphone_backup_check_setting (command->name, command->arg, error);
     case VERB_STATE:
     case VERB_PLUG:
@@ -293,7 +295,12 @@ execute (UbVphone *vphone,
       ub_vphone_nvram_set_saved (ub_vphone_get_nvram (vphone), command->name, command->arg);
       break;
     case VERB_SET:
-      if (!ub_vphone_backup_set (ub_vphone_get_backup (vphone), command->name, command->arg, &error))
+      if (g_str_has_prefix (command->name, "asr-"))
+        {
+          if (!ub_vphone_asr_set (ub_vphone_get_asr (vphone), command->name, command->arg, &error))
+            return g_strdup_printf ("error %s", error->message);
+        }
+      else if (!ub_vphone_backup_set (ub_vphone_get_backup (vphone), command->name, command->arg, &error))
         return g_strdup_printf ("error %s", error->message);
       break;
     case VERB_HELP:

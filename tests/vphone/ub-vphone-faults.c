@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ub-vphone-faults.h"
 
 typedef enum
@@ -21,6 +23,7 @@ typedef enum
   ARGS_OPTIONAL_BLOCK,
   ARGS_BLOCK,
   ARGS_MODE,
+  ARGS_WORD,
 } ArgsKind;
 
 static const struct
@@ -49,6 +52,14 @@ static const struct
   [UB_VPHONE_FAULT_NO_RECONNECT] = { "no-reconnect", ARGS_NONE },
   [UB_VPHONE_FAULT_CHANGED_NONCE] = { "changed-nonce", ARGS_NONE },
   [UB_VPHONE_FAULT_BOOT_TO_IOS] = { "boot-to-ios", ARGS_NONE },
+  [UB_VPHONE_FAULT_RESTORED_SILENT] = { "restored-silent", ARGS_NONE },
+  [UB_VPHONE_FAULT_RESTORED_UNKNOWN_DATA] = { "restored-unknown-data", ARGS_WORD },
+  [UB_VPHONE_FAULT_RESTORED_STATUS] = { "restored-status", ARGS_BLOCK },
+  [UB_VPHONE_FAULT_RESTORED_CHECKPOINT_FAIL] = { "restored-checkpoint-fail", ARGS_NONE },
+  [UB_VPHONE_FAULT_ASR_SILENT] = { "asr-silent", ARGS_NONE },
+  [UB_VPHONE_FAULT_ASR_BAD_OOB] = { "asr-bad-oob", ARGS_NONE },
+  [UB_VPHONE_FAULT_ASR_DROP_AT] = { "asr-drop-at", ARGS_BLOCK },
+  [UB_VPHONE_FAULT_ASR_CORRUPT] = { "asr-corrupt", ARGS_NONE },
 };
 
 typedef struct
@@ -56,6 +67,7 @@ typedef struct
   gboolean     active;
   gint         block;   /* -1: any control transfer */
   UbVphoneMode mode;
+  char         word[64];   /* ARGS_WORD */
 } FaultState;
 
 struct _UbVphoneFaults
@@ -163,6 +175,13 @@ parse_args (UbVphoneFault   fault,
     case ARGS_MODE:
       if (have_args)
         return parse_mode (args, &out->mode, error);
+      break;
+    case ARGS_WORD:
+      if (have_args && strlen (args) < sizeof out->word && strpbrk (args, " \t\n") == NULL)
+        {
+          g_strlcpy (out->word, args, sizeof out->word);
+          return TRUE;
+        }
       break;
     default:
       g_assert_not_reached ();
@@ -352,6 +371,21 @@ ub_vphone_faults_get_number (UbVphoneFaults *self,
 }
 
 /**
+ * ub_vphone_faults_get_word:
+ *
+ * Returns: (nullable): the word a set fault was given (restored-unknown-data TYPE)
+ */
+const char *
+ub_vphone_faults_get_word (UbVphoneFaults *self,
+                           UbVphoneFault   fault)
+{
+  g_return_val_if_fail (UB_IS_VPHONE_FAULTS (self), NULL);
+  g_return_val_if_fail (fault < UB_VPHONE_N_FAULTS, NULL);
+
+  return self->state[fault].active && self->state[fault].word[0] ? self->state[fault].word : NULL;
+}
+
+/**
  * ub_vphone_faults_take_number:
  *
  * Returns: %TRUE once, when @fault is set with @number; it clears itself
@@ -394,6 +428,8 @@ ub_vphone_faults_dup_active (UbVphoneFaults *self)
       g_string_append (str, fault_info[i].name);
       if (fault_info[i].args == ARGS_MODE)
         g_string_append_printf (str, ":%s", ub_vphone_mode_to_string (state->mode));
+      else if (fault_info[i].args == ARGS_WORD)
+        g_string_append_printf (str, ":%s", state->word);
       else if (state->block >= 0)
         g_string_append_printf (str, ":%d", state->block);
     }

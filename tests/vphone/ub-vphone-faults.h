@@ -33,6 +33,14 @@ G_BEGIN_DECLS
  * @UB_VPHONE_FAULT_NO_RECONNECT: a stage the host boots (DFU image, `go`, `bootx`) never comes up
  * @UB_VPHONE_FAULT_CHANGED_NONCE: the next stage comes up with a new ApNonce (once)
  * @UB_VPHONE_FAULT_BOOT_TO_IOS: `bootx` falls back to iOS instead of restore mode
+ * @UB_VPHONE_FAULT_RESTORED_SILENT: restored never sends a message after StartRestore
+ * @UB_VPHONE_FAULT_RESTORED_UNKNOWN_DATA: restored asks for data of type TYPE
+ * @UB_VPHONE_FAULT_RESTORED_STATUS: restored ends with StatusMsg N instead of 0
+ * @UB_VPHONE_FAULT_RESTORED_CHECKPOINT_FAIL: restored finds the host incompatible (checkpoint 0x655 result 10)
+ * @UB_VPHONE_FAULT_ASR_SILENT: ASR accepts the connection and never sends Initiate
+ * @UB_VPHONE_FAULT_ASR_BAD_OOB: ASR asks for OOB bytes past the end of the image
+ * @UB_VPHONE_FAULT_ASR_DROP_AT: ASR closes the connection before payload chunk N
+ * @UB_VPHONE_FAULT_ASR_CORRUPT: ASR reports a checksum failure (chunk 1) and closes
  */
 typedef enum
 {
@@ -57,6 +65,14 @@ typedef enum
   UB_VPHONE_FAULT_NO_RECONNECT,
   UB_VPHONE_FAULT_CHANGED_NONCE,
   UB_VPHONE_FAULT_BOOT_TO_IOS,
+  UB_VPHONE_FAULT_RESTORED_SILENT,
+  UB_VPHONE_FAULT_RESTORED_UNKNOWN_DATA,
+  UB_VPHONE_FAULT_RESTORED_STATUS,
+  UB_VPHONE_FAULT_RESTORED_CHECKPOINT_FAIL,
+  UB_VPHONE_FAULT_ASR_SILENT,
+  UB_VPHONE_FAULT_ASR_BAD_OOB,
+  UB_VPHONE_FAULT_ASR_DROP_AT,
+  UB_VPHONE_FAULT_ASR_CORRUPT,
   UB_VPHONE_N_FAULTS,
 } UbVphoneFault;
 
@@ -90,5 +106,7 @@ gboolean        ub_vphone_faults_take_number      (UbVphoneFaults *self,
                                                    guint           number);
 char           *ub_vphone_faults_dup_active       (UbVphoneFaults *self);
 const char     *ub_vphone_fault_to_string         (UbVphoneFault   fault);
+const char     *ub_vphone_faults_get_word         (UbVphoneFaults *self,
+                                                   UbVphoneFault   fault);
 
 G_END_DECLS

@@ -9,9 +9,11 @@
  *    BoardID, UniqueChipID (the ECID), ProductionMode and SecurityDomain;
  *    other keys: {Error: "MissingValue"} without K;
  *  - Goodbye: {Result: "Success"}, then the connection closes.
- * Anything else (StartRestore and the restore itself are for later) gets
- * {Error: "UnsupportedRequest"}. Every request is recorded ("restored
- * QueryType", "restored QueryValue HardwareInfo", …).
+ *  - StartRestore: no answer; the connection runs the scripted restore of
+ *    ub-vphone-restored-script.c, which also takes the host's messages
+ *    (MsgType, no Request) from then on.
+ * Anything else gets {Error: "UnsupportedRequest"}. Every request is
+ * recorded ("restored QueryType", "restored QueryValue HardwareInfo", …).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +23,7 @@
 
 #include "ub-vphone-plist-conn.h"
 #include "ub-vphone-restored.h"
+#include "ub-vphone-restored-script.h"
 
 #define RESTORED_TYPE "com.apple.mobile.restored"
 
@@ -30,7 +33,10 @@ struct _UbVphoneRestored
 
   UbVphoneIdentity *identity;
   UbVphoneRecorder *recorder;
+  UbVphonePhone    *phone;
+  UbVphoneFaults   *faults;
   GPtrArray        *conns;   /* UbVphonePlistConn */
+  GHashTable       *scripts; /* UbVphonePlistConn → UbVphoneRestoredScript */
 };
 
 static void ub_vphone_restored_service_init (UbVphoneServiceInterface *iface);
@@ -98,10 +104,24 @@ on_message (UbVphonePlistConn *conn,
 {
   const char *request = dict_string (message, "Request");
   const char *key = dict_string (message, "QueryKey");
+  UbVphoneRestoredScript *script = g_hash_table_lookup (self->scripts, conn);
   plist_t reply;
 
+  if (request == NULL && script != NULL)
+    {
+      ub_vphone_restored_script_take (script, message);
+      return;
+    }
   if (request == NULL)
     request = "";
+  if (g_str_equal (request, "StartRestore") && script == NULL)
+    {
+      g_debug ("restored starts the scripted restore");
+      g_hash_table_insert (self->scripts, conn,
+                           ub_vphone_restored_script_start (conn, message, self->faults,
+                                                            self->recorder, self->phone));
+      return;
+    }
   g_debug ("restored request \"%s\"", request);
   ub_vphone_recorder_log (self->recorder, "restored %s%s%s", request, key ? " " : "", key ? key : "");
   reply = answer (self, request, message);
@@ -116,6 +136,7 @@ on_closed (UbVphonePlistConn *conn,
            UbVphoneRestored  *self)
 {
   g_debug ("restored connection closed");
+  g_hash_table_remove (self->scripts, conn);
   g_ptr_array_remove (self->conns, conn);
 }
 
@@ -142,6 +163,7 @@ ub_vphone_restored_close_all (UbVphoneService *service)
   for (guint i = 0; i < conns->len; i++)
     ub_vphone_plist_conn_close (g_ptr_array_index (conns, i));
   g_ptr_array_set_size (self->conns, 0);
+  g_hash_table_remove_all (self->scripts);
 }
 
 static void
@@ -156,7 +178,10 @@ ub_vphone_restored_dispose (GObject *object)
 {
   UbVphoneRestored *self = UB_VPHONE_RESTORED (object);
 
+  g_clear_pointer (&self->scripts, g_hash_table_unref);
   g_clear_pointer (&self->conns, g_ptr_array_unref);
+  g_clear_object (&self->phone);
+  g_clear_object (&self->faults);
   g_clear_object (&self->identity);
   g_clear_object (&self->recorder);
 
@@ -173,6 +198,8 @@ static void
 ub_vphone_restored_init (UbVphoneRestored *self)
 {
   self->conns = g_ptr_array_new_with_free_func (g_object_unref);
+  self->scripts = g_hash_table_new_full (NULL, NULL, NULL,
+                                         (GDestroyNotify) ub_vphone_restored_script_free);
 }
 
 /**
@@ -182,10 +209,14 @@ ub_vphone_restored_init (UbVphoneRestored *self)
  */
 UbVphoneRestored *
 ub_vphone_restored_new (UbVphoneIdentity *identity,
+                        UbVphonePhone    *phone,
+                        UbVphoneFaults   *faults,
                         UbVphoneRecorder *recorder)
 {
   UbVphoneRestored *self = g_object_new (UB_TYPE_VPHONE_RESTORED, NULL);
 
+  self->phone = g_object_ref (phone);
+  self->faults = g_object_ref (faults);
   self->identity = g_object_ref (identity);
   self->recorder = g_object_ref (recorder);
   return self;

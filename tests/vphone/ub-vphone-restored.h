@@ -6,7 +6,9 @@
 
 #include <glib-object.h>
 
+#include "ub-vphone-faults.h"
 #include "ub-vphone-identity.h"
+#include "ub-vphone-phone.h"
 #include "ub-vphone-recorder.h"
 #include "ub-vphone-service.h"
 
@@ -19,6 +21,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (UbVphoneRestored, ub_vphone_restored, UB, VPHONE_RESTORED, GObject)
 
 UbVphoneRestored *ub_vphone_restored_new (UbVphoneIdentity *identity,
+                                          UbVphonePhone    *phone,
+                                          UbVphoneFaults   *faults,
                                           UbVphoneRecorder *recorder);
 
 G_END_DECLS

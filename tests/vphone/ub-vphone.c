@@ -25,6 +25,7 @@
 #include "ub-vphone-lockdownd.h"
 #include "ub-vphone-notify.h"
 #include "ub-vphone-restored.h"
+#include "ub-vphone-asr.h"
 #include "ub-vphone-usbmuxd.h"
 #include "ub-vphone.h"
 
@@ -51,6 +52,7 @@ struct _UbVphone
   UbVphoneUsbmuxd   *usbmuxd;
   UbVphoneLockdownd *lockdownd;
   UbVphoneRestored  *restored;
+  UbVphoneAsr       *asr;
   UbVphoneBackup    *backup;
   UbVphoneNotify    *notify;
   UbVphoneAfc       *afc;
@@ -80,6 +82,7 @@ ub_vphone_dispose (GObject *object)
   g_clear_object (&self->control);
   g_clear_object (&self->lockdownd);
   g_clear_object (&self->restored);
+  g_clear_object (&self->asr);
   g_clear_object (&self->backup);
   g_clear_object (&self->notify);
   g_clear_object (&self->afc);
@@ -155,6 +158,8 @@ on_phone_changed (UbVphone *self)
   else
     ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_LOCKDOWN_PORT,
                                    UB_VPHONE_SERVICE (self->lockdownd));
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_ASR_PORT,
+                                 mode == UB_VPHONE_USB_RESTORE ? UB_VPHONE_SERVICE (self->asr) : NULL);
   ub_vphone_usbmuxd_set_attached (self->usbmuxd, muxed);
   emit_state_changed (self);
 }
@@ -220,7 +225,8 @@ start_services (UbVphone               *self,
     return FALSE;
   self->lockdownd = ub_vphone_lockdownd_new (self->identity, self->phone, self->faults, self->recorder,
                                              ub_vphone_usbmuxd_get_host_id (self->usbmuxd));
-  self->restored = ub_vphone_restored_new (self->identity, self->recorder);
+  self->restored = ub_vphone_restored_new (self->identity, self->phone, self->faults, self->recorder);
+  self->asr = ub_vphone_asr_new (self->faults, self->recorder);
   add_backup_services (self);
   on_phone_changed (self);
   self->control = ub_vphone_control_new (self);
@@ -379,6 +385,13 @@ ub_vphone_get_backup (UbVphone *self)
 {
   g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
   return self->backup;
+}
+
+UbVphoneAsr *
+ub_vphone_get_asr (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->asr;
 }
 
 UbVphoneRecorder *

@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 
+#include "ub-vphone-asr.h"
 #include "ub-vphone-backup.h"
 #include "ub-vphone-faults.h"
 #include "ub-vphone-identity.h"
@@ -47,6 +48,7 @@ UbVphoneFaults   *ub_vphone_get_faults        (UbVphone              *self);
 UbVphoneNvram    *ub_vphone_get_nvram         (UbVphone              *self);
 UbVphoneRecorder *ub_vphone_get_recorder      (UbVphone              *self);
 UbVphoneBackup   *ub_vphone_get_backup        (UbVphone              *self);
+UbVphoneAsr      *ub_vphone_get_asr           (UbVphone              *self);
 char             *ub_vphone_dup_state         (UbVphone              *self);
 char             *ub_vphone_dup_state_value   (UbVphone              *self,
                                                const char            *key);

@@ -1,0 +1,490 @@
+/* ub-restored.c — our own client for restored on port 62078
+ *
+ * libimobiledevice 1.3.0's restored_* calls wait a fixed 30 s for every
+ * answer and keep their connection private, so Unbrick talks to restored
+ * itself (restore-mode.md §0–§1): a plain usbmuxd connection to port 62078
+ * (no TLS), messages framed as a 4-byte big-endian length and a plist. We
+ * send XML; the phone answers XML or binary, and every answer goes through
+ * ub_plist_parse_untrusted(). Each request carries our Label. Every read
+ * has a deadline and gives up early when the cancellable fires.
+ *
+ * Blocking: use it from a worker thread only.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ub-restored"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libimobiledevice/libimobiledevice.h>
+
+#include "ub-clock.h"
+#include "ub-error.h"
+#include "ub-plist.h"
+#include "ub-restored.h"
+
+#define CLIENT_LABEL     "unbrick"
+#define RESTORED_TYPE    "com.apple.mobile.restored"
+#define MAX_MESSAGE      (16 * 1024 * 1024)
+#define POLL_MS          250
+
+struct _UbRestored
+{
+  GObject               parent_instance;
+
+  idevice_t             device;
+  idevice_connection_t  connection;
+  guint64               protocol_version;
+  guint                 silence_ms;
+};
+
+G_DEFINE_FINAL_TYPE (UbRestored, ub_restored, G_TYPE_OBJECT)
+
+static void
+ub_restored_finalize (GObject *object)
+{
+  UbRestored *self = UB_RESTORED (object);
+
+  g_clear_pointer (&self->connection, idevice_disconnect);
+  g_clear_pointer (&self->device, idevice_free);
+
+  G_OBJECT_CLASS (ub_restored_parent_class)->finalize (object);
+}
+
+static void
+ub_restored_class_init (UbRestoredClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ub_restored_finalize;
+}
+
+static void
+ub_restored_init (UbRestored *self)
+{
+  self->silence_ms = UB_RESTORED_SILENCE_MS;
+}
+
+static void
+set_disconnected (GError **error)
+{
+  g_set_error_literal (error, UB_ERROR, UB_ERROR_DISCONNECTED,
+                       /* TRANSLATORS: the phone went away during the restore */
+                       _("The iPhone is no longer connected."));
+}
+
+/**
+ * ub_restored_connect:
+ * @udid: the phone, as usbmuxd lists it
+ *
+ * Opens a connection to restored. Nothing is sent yet.
+ *
+ * Returns: (transfer full) (nullable): the client, or %NULL with
+ *   %UB_ERROR_DISCONNECTED
+ */
+UbRestored *
+ub_restored_connect (const char  *udid,
+                     GError     **error)
+{
+  g_autoptr(UbRestored) self = NULL;
+  idevice_error_t status;
+
+  g_return_val_if_fail (udid != NULL, NULL);
+
+  self = g_object_new (UB_TYPE_RESTORED, NULL);
+  if (idevice_new_with_options (&self->device, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
+    {
+      self->device = NULL;
+      set_disconnected (error);
+      return NULL;
+    }
+  status = idevice_connect (self->device, UB_RESTORED_PORT, &self->connection);
+  g_debug ("Connection to restored of %s: %d", udid, status);
+  if (status != IDEVICE_E_SUCCESS)
+    {
+      self->connection = NULL;
+      set_disconnected (error);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ub_restored_get_protocol_version:
+ *
+ * Returns: the RestoreProtocolVersion from QueryType, 0 before it
+ */
+guint64
+ub_restored_get_protocol_version (UbRestored *self)
+{
+  g_return_val_if_fail (UB_IS_RESTORED (self), 0);
+  return self->protocol_version;
+}
+
+/**
+ * ub_restored_set_silence_ms:
+ * @silence_ms: phone time
+ *
+ * Sets how long ub_restored_run_loop() waits for the next message
+ * (default %UB_RESTORED_SILENCE_MS; tests use less).
+ */
+void
+ub_restored_set_silence_ms (UbRestored *self,
+                            guint       silence_ms)
+{
+  g_return_if_fail (UB_IS_RESTORED (self));
+  g_return_if_fail (silence_ms > 0);
+
+  g_debug ("restored silence limit: %u ms", silence_ms);
+  self->silence_ms = silence_ms;
+}
+
+/**
+ * ub_restored_send:
+ * @message: a dictionary
+ *
+ * Sends @message as a framed XML plist.
+ */
+gboolean
+ub_restored_send (UbRestored  *self,
+                  plist_t      message,
+                  GError     **error)
+{
+  g_autofree char *xml = NULL;
+  g_autofree guint8 *frame = NULL;
+  uint32_t length = 0, sent = 0, total = 0;
+  guint32 be;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  plist_to_xml (message, &xml, &length);
+  if (xml == NULL || length == 0)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED, "Cannot write a message for restored");
+      return FALSE;
+    }
+  frame = g_malloc (length + 4);
+  be = GUINT32_TO_BE (length);
+  memcpy (frame, &be, 4);
+  memcpy (frame + 4, xml, length);
+  while (total < length + 4)
+    {
+      if (self->connection == NULL ||
+          idevice_connection_send (self->connection, (const char *) frame + total,
+                                   length + 4 - total, &sent) != IDEVICE_E_SUCCESS || sent == 0)
+        {
+          set_disconnected (error);
+          return FALSE;
+        }
+      total += sent;
+    }
+  return TRUE;
+}
+
+/* Reads exactly @len bytes before @deadline (monotonic µs). */
+static gboolean
+read_exact (UbRestored    *self,
+            guint8        *buffer,
+            guint32        len,
+            gint64         deadline,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  guint32 have = 0;
+
+  while (have < len)
+    {
+      uint32_t got = 0;
+      idevice_error_t status;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_set_error_literal (error, UB_ERROR, UB_ERROR_TIMED_OUT,
+                               /* TRANSLATORS: the restore system on the phone stopped answering */
+                               _("The iPhone stopped answering during the restore."));
+          return FALSE;
+        }
+      status = idevice_connection_receive_timeout (self->connection, (char *) buffer + have,
+                                                   len - have, &got, POLL_MS);
+      if (status != IDEVICE_E_SUCCESS && status != IDEVICE_E_TIMEOUT)
+        {
+          g_debug ("restored read failed: %d", status);
+          set_disconnected (error);
+          return FALSE;
+        }
+      have += got;
+    }
+  return TRUE;
+}
+
+/**
+ * ub_restored_receive:
+ * @timeout_ms: how long to wait, in phone time (scaled by UNBRICK_TIME_SCALE)
+ *
+ * Reads one message and checks it as untrusted data.
+ *
+ * Returns: (transfer full) (nullable): a dictionary, or %NULL with
+ *   %UB_ERROR_TIMED_OUT, %UB_ERROR_DISCONNECTED, %UB_ERROR_PROTOCOL or
+ *   %G_IO_ERROR_CANCELLED
+ */
+plist_t
+ub_restored_receive (UbRestored    *self,
+                     guint          timeout_ms,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  guint ms = ub_clock_scale_ms (ub_clock_get_default (), timeout_ms);
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  g_autofree guint8 *body = NULL;
+  g_autoptr(GError) local = NULL;
+  guint32 be = 0, length;
+  plist_t message;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), NULL);
+
+  if (self->connection == NULL)
+    {
+      set_disconnected (error);
+      return NULL;
+    }
+  if (!read_exact (self, (guint8 *) &be, 4, deadline, cancellable, error))
+    return NULL;
+  length = GUINT32_FROM_BE (be);
+  if (length == 0 || length > MAX_MESSAGE)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
+                   _("The iPhone sent a message of %u bytes during the restore, which is not allowed."),
+                   length);
+      return NULL;
+    }
+  body = g_malloc (length);
+  /* once a message has begun, its rest must follow soon */
+  deadline = MAX (deadline, g_get_monotonic_time () + (gint64) ub_clock_scale_ms (ub_clock_get_default (), UB_RESTORED_REPLY_MS) * 1000);
+  if (!read_exact (self, body, length, deadline, cancellable, error))
+    return NULL;
+  message = ub_plist_parse_untrusted (body, length, &local);
+  if (message == NULL || plist_get_node_type (message) != PLIST_DICT)
+    {
+      g_clear_pointer (&message, plist_free);
+      g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
+                   _("The iPhone sent a message the restore cannot read (%s)."),
+                   local ? local->message : _("not a dictionary"));
+      return NULL;
+    }
+  return message;
+}
+
+/* Sends {Label, Request: @request} plus @extra's items, and reads the answer */
+static plist_t
+request (UbRestored  *self,
+         const char  *name,
+         plist_t      extra,
+         GError     **error)
+{
+  plist_t message = extra ? extra : plist_new_dict ();
+  gboolean ok;
+
+  plist_dict_set_item (message, "Label", plist_new_string (CLIENT_LABEL));
+  plist_dict_set_item (message, "Request", plist_new_string (name));
+  g_debug ("restored request \"%s\"", name);
+  ok = ub_restored_send (self, message, error);
+  plist_free (message);
+  if (!ok)
+    return NULL;
+  return ub_restored_receive (self, UB_RESTORED_REPLY_MS, NULL, error);
+}
+
+/**
+ * ub_restored_query_type:
+ *
+ * Asks restored what it is; keeps its RestoreProtocolVersion.
+ *
+ * Returns: %TRUE if it is restored, else %FALSE with %UB_ERROR_WRONG_MODE
+ */
+gboolean
+ub_restored_query_type (UbRestored  *self,
+                        GError     **error)
+{
+  plist_t reply;
+  plist_t version;
+  g_autofree char *type = NULL;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+
+  reply = request (self, "QueryType", NULL, error);
+  if (reply == NULL)
+    return FALSE;
+  type = ub_plist_dup_string (plist_dict_get_item (reply, "Type"));
+  version = plist_dict_get_item (reply, "RestoreProtocolVersion");
+  if (version != NULL && plist_get_node_type (version) == PLIST_UINT)
+    plist_get_uint_val (version, &self->protocol_version);
+  plist_free (reply);
+  g_debug ("restored type \"%s\", protocol version %" G_GUINT64_FORMAT,
+           type ? type : "(none)", self->protocol_version);
+  if (g_strcmp0 (type, RESTORED_TYPE) != 0)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_WRONG_MODE,
+                           _("The iPhone is not in restore mode."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ub_restored_check_ecid:
+ * @ecid: the ECID of the phone this restore is for
+ *
+ * Reads HardwareInfo and checks that its UniqueChipID is @ecid, so that the
+ * restore never goes to another phone.
+ *
+ * Returns: %TRUE if it matches; else %FALSE with %UB_ERROR_NOT_FOUND
+ *   (another phone) or %UB_ERROR_PROTOCOL (no ECID in the answer)
+ */
+gboolean
+ub_restored_check_ecid (UbRestored  *self,
+                        guint64      ecid,
+                        GError     **error)
+{
+  plist_t query = plist_new_dict ();
+  plist_t reply, info, node;
+  guint64 found = 0;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+
+  plist_dict_set_item (query, "QueryKey", plist_new_string ("HardwareInfo"));
+  reply = request (self, "QueryValue", query, error);
+  if (reply == NULL)
+    return FALSE;
+  info = plist_dict_get_item (reply, "HardwareInfo");
+  node = info && plist_get_node_type (info) == PLIST_DICT ? plist_dict_get_item (info, "UniqueChipID") : NULL;
+  if (node == NULL || plist_get_node_type (node) != PLIST_UINT)
+    {
+      plist_free (reply);
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_PROTOCOL,
+                           _("The restore system did not tell which iPhone it runs on."));
+      return FALSE;
+    }
+  plist_get_uint_val (node, &found);
+  plist_free (reply);
+  g_debug ("restored runs on ECID 0x%" G_GINT64_MODIFIER "X, expected 0x%" G_GINT64_MODIFIER "X", found, ecid);
+  if (found != ecid)
+    {
+      g_autofree char *have = g_strdup_printf ("0x%" G_GINT64_MODIFIER "X", found);
+      g_autofree char *want = g_strdup_printf ("0x%" G_GINT64_MODIFIER "X", ecid);
+
+      g_set_error (error, UB_ERROR, UB_ERROR_NOT_FOUND,
+                   /* TRANSLATORS: %s are two chip IDs (ECID) in hexadecimal */
+                   _("Another iPhone is in restore mode (ECID %s, expected %s). Connect only the iPhone you want to restore."),
+                   have, want);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ub_restored_start_restore:
+ * @identity: the build identity being restored
+ *
+ * Sends StartRestore with the option set of ub_restored_build_options()
+ * and the protocol version restored reported. restored sends no answer;
+ * its messages follow (ub_restored_run_loop()).
+ */
+gboolean
+ub_restored_start_restore (UbRestored       *self,
+                           UbBuildIdentity  *identity,
+                           GError          **error)
+{
+  plist_t message = plist_new_dict ();
+  gboolean ok;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+  g_return_val_if_fail (UB_IS_BUILD_IDENTITY (identity), FALSE);
+
+  plist_dict_set_item (message, "Label", plist_new_string (CLIENT_LABEL));
+  plist_dict_set_item (message, "Request", plist_new_string ("StartRestore"));
+  plist_dict_set_item (message, "RestoreOptions", ub_restored_build_options (identity));
+  plist_dict_set_item (message, "RestoreProtocolVersion", plist_new_uint (self->protocol_version));
+  g_debug ("restored request \"StartRestore\" (protocol %" G_GUINT64_FORMAT ")", self->protocol_version);
+  ok = ub_restored_send (self, message, error);
+  plist_free (message);
+  return ok;
+}
+
+/**
+ * ub_restored_goodbye:
+ *
+ * Says goodbye and closes the connection. A phone that already went away
+ * (it reboots at the end of a restore) is not an error.
+ */
+gboolean
+ub_restored_goodbye (UbRestored  *self,
+                     GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  plist_t reply;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+
+  reply = request (self, "Goodbye", NULL, &local);
+  g_clear_pointer (&self->connection, idevice_disconnect);
+  if (reply == NULL && !g_error_matches (local, UB_ERROR, UB_ERROR_DISCONNECTED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_clear_pointer (&reply, plist_free);
+  g_debug ("restored connection closed");
+  return TRUE;
+}
+
+/**
+ * ub_restored_run_loop:
+ * @handlers: (nullable): callbacks
+ * @cancellable: (nullable): stops the loop between reads
+ *
+ * Follows restored until the restore ends. Blocking: run it in a worker.
+ * Ends with %UB_ERROR_TIMED_OUT after UB_RESTORED_SILENCE_MS of silence
+ * (phone time), %UB_ERROR_DISCONNECTED when the phone goes away.
+ *
+ * Returns: %TRUE when restored reported success (StatusMsg 0)
+ */
+gboolean
+ub_restored_run_loop (UbRestored          *self,
+                      UbRestoredHandlers  *handlers,
+                      gpointer             user_data,
+                      GCancellable        *cancellable,
+                      GError             **error)
+{
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+
+  g_debug ("restored message loop starts");
+  for (;;)
+    {
+      plist_t message = ub_restored_receive (self, self->silence_ms, cancellable, error);
+      plist_t reply = NULL;
+      UbRestoredVerdict verdict;
+
+      if (message == NULL)
+        return FALSE;
+      verdict = ub_restored_dispatch (self, self->protocol_version, message, handlers, user_data,
+                                      &reply, error);
+      plist_free (message);
+      if (reply != NULL)
+        {
+          gboolean sent = ub_restored_send (self, reply, verdict == UB_RESTORED_FAILED ? NULL : error);
+
+          plist_free (reply);
+          if (!sent && verdict != UB_RESTORED_FAILED)
+            return FALSE;
+        }
+      if (verdict != UB_RESTORED_CONTINUE)
+        {
+          g_debug ("restored message loop ends: %s", verdict == UB_RESTORED_DONE ? "success" : "failure");
+          return verdict == UB_RESTORED_DONE;
+        }
+    }
+}
