@@ -51,7 +51,7 @@ print_help (FILE *out)
   fprintf (out, "  2  %s\n", _("wrong usage"));
   fprintf (out, "  3  %s\n", _("no such model, or the name matches models with different buttons"));
   fprintf (out, "  4  %s\n", _("timed out waiting for the phone"));
-  fprintf (out, "  5  %s\n", _("the phone is there but this user may not use its USB connection (udev rule)"));
+  fprintf (out, "  5  %s\n", _("the phone is there but cannot be used yet: USB permission (udev rule), or unlock it and tap Trust"));
   fprintf (out, "  6  %s\n", _("the file’s checksum or size is wrong (a damaged download was deleted)"));
   fprintf (out, "  7  %s\n", _("not enough disk space (what was downloaded is kept)"));
   fprintf (out, "  8  %s\n", _("the server could not be reached, refused the file or was not trusted"));
