@@ -19,15 +19,13 @@
 
 #include "ub-error.h"
 #include "ub-recovery.h"
+#include "ub-usb-open.h"
 #include "ub-usb-probe.h"
 
 typedef struct
 {
-  guint     bus;
-  guint     address;
-  gboolean  has_ecid;
-  guint64   ecid;
-  GStrv     commands;
+  UbUsbTarget target;
+  GStrv       commands;
 } SendData;
 
 static void
@@ -35,66 +33,6 @@ send_data_free (SendData *data)
 {
   g_strfreev (data->commands);
   g_free (data);
-}
-
-static libusb_device_handle *
-open_phone (libusb_context  *ctx,
-            SendData        *data,
-            GError         **error)
-{
-  libusb_device **list = NULL;
-  libusb_device_handle *handle = NULL;
-  ssize_t n = libusb_get_device_list (ctx, &list);
-  int status = LIBUSB_ERROR_NO_DEVICE;
-
-  for (ssize_t i = 0; i < n && handle == NULL; i++)
-    {
-      if (libusb_get_bus_number (list[i]) != data->bus ||
-          libusb_get_device_address (list[i]) != data->address)
-        continue;
-      status = libusb_open (list[i], &handle);
-    }
-  if (n >= 0)
-    libusb_free_device_list (list, 1);
-  if (handle == NULL)
-    ub_usb_set_error (error, status, _("open the phone in recovery mode"));
-  return handle;
-}
-
-static gboolean
-check_identity (libusb_device_handle  *handle,
-                SendData              *data,
-                GError               **error)
-{
-  struct libusb_device_descriptor desc;
-  g_autoptr(UbIbootInfo) info = NULL;
-  unsigned char serial[256];
-  int len;
-
-  if (libusb_get_device_descriptor (libusb_get_device (handle), &desc) != 0 ||
-      ub_device_mode_from_product_id (desc.idProduct) != UB_DEVICE_MODE_RECOVERY)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_WRONG_MODE,
-                           _("The phone is no longer in recovery mode."));
-      return FALSE;
-    }
-  if (!data->has_ecid)
-    return TRUE;
-  len = libusb_get_string_descriptor_ascii (handle, desc.iSerialNumber, serial, sizeof serial);
-  if (len < 0)
-    {
-      ub_usb_set_error (error, len, _("read the serial number"));
-      return FALSE;
-    }
-  serial[MIN ((gsize)len, sizeof serial - 1)] = '\0';
-  info = ub_iboot_info_parse ((const char *)serial, NULL);
-  if (info == NULL || !(info->have & UB_IBOOT_FIELD_ECID) || info->ecid != data->ecid)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_NOT_FOUND,
-                           _("Another phone is connected where this one was."));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -136,24 +74,17 @@ send_all (SendData      *data,
       ub_usb_set_error (error, status, _("start USB"));
       return FALSE;
     }
-  if ((handle = open_phone (ctx, data, error)) == NULL)
+  /* the phone at its address, in recovery mode, with its ECID when known */
+  if ((handle = ub_usb_open_target (ctx, &data->target, error)) == NULL)
     goto out;
-  if (!check_identity (handle, data, error))
-    goto out;
-  if ((status = libusb_claim_interface (handle, 0)) != 0)
-    {
-      ub_usb_set_error (error, status, _("claim the phone’s USB interface"));
-      goto out;
-    }
   ok = TRUE;
   for (guint i = 0; ok && data->commands[i] != NULL; i++)
     ok = !g_cancellable_set_error_if_cancelled (cancellable, error) &&
          send_one (handle, data->commands[i], error);
-  libusb_release_interface (handle, 0);
 
 out:
   if (handle != NULL)
-    libusb_close (handle);
+    ub_usb_close_target (handle);
   libusb_exit (ctx);
   return ok;
 }
@@ -212,11 +143,14 @@ ub_recovery_send_commands_async (UbDevice            *device,
       return;
     }
 
+  /* Not ub_usb_target_init(): a phone whose ECID could not be read may
+   * still be told to restart */
   data = g_new0 (SendData, 1);
-  data->bus = ub_device_get_bus (device);
-  data->address = ub_device_get_address (device);
-  data->has_ecid = ub_device_has_ecid (device);
-  data->ecid = ub_device_get_ecid (device);
+  data->target.bus = ub_device_get_bus (device);
+  data->target.address = ub_device_get_address (device);
+  data->target.mode = UB_DEVICE_MODE_RECOVERY;
+  data->target.has_ecid = ub_device_has_ecid (device);
+  data->target.ecid = ub_device_get_ecid (device);
   data->commands = g_strdupv ((char **)commands);
   g_task_set_task_data (task, data, (GDestroyNotify)send_data_free);
   g_task_run_in_thread (task, send_worker);
