@@ -25,6 +25,7 @@
 #include "ub-img4.h"
 #include "ub-recovery.h"
 #include "ub-restore-job-private.h"
+#include "ub-restore-personalize.h"
 #include "ub-tss.h"
 
 /* restore-protocol.md §1.4–1.5 (in the clock's time) */
@@ -226,65 +227,6 @@ sign (UbRestoreJob  *self,
 
 /* ---- the images ---- */
 
-/* The component's bytes, in an array sized for the IMG4 built around them
- * (ub_img4_stitch_take), so that a large ramdisk is in memory once */
-static GByteArray *
-read_component (UbRestoreJob  *self,
-                const char    *name,
-                gboolean       optional,
-                GError       **error)
-{
-  const char *path = ub_build_identity_get_component_path (self->identity, name);
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GByteArray) data = NULL;
-  guint64 size = 0;
-  gsize done = 0;
-
-  if (path == NULL)
-    {
-      if (!optional)
-        g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE,
-                     /* TRANSLATORS: %s is a firmware part, e.g. "iBSS" */
-                     _("The firmware file has no %s for this iPhone."), name);
-      return NULL;
-    }
-  if (!ub_ipsw_get_component_size (self->ipsw, path, &size, error) ||
-      (stream = ub_ipsw_open_component (self->ipsw, path, error)) == NULL)
-    return NULL;
-  if (size > UB_RESTORE_MAX_COMPONENT)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE, _("The firmware’s %s is too large."), name);
-      return NULL;
-    }
-  data = g_byte_array_sized_new ((guint)size + 64 + (guint)g_bytes_get_size (self->ticket));
-  g_byte_array_set_size (data, (guint)size);
-  if (!g_input_stream_read_all (stream, data->data, size, &done, self->work_cancel, error))
-    return NULL;
-  if (done != size)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE,
-                   /* TRANSLATORS: %s is a firmware part, e.g. "iBSS" */
-                   _("The firmware’s %s is shorter than the file says."), name);
-      return NULL;
-    }
-  return g_steal_pointer (&data);
-}
-
-/* research §2: with RequiresNonceSlot in the identity, SEP and LLB carry
- * their nonce slot in an IM4R */
-static gboolean
-requires_nonce_slot (UbBuildIdentity *identity)
-{
-  plist_t info = plist_dict_get_item (ub_build_identity_get_plist (identity), "Info");
-  plist_t flag = info && plist_get_node_type (info) == PLIST_DICT
-                 ? plist_dict_get_item (info, "RequiresNonceSlot") : NULL;
-  uint8_t value = 0;
-
-  if (flag != NULL && plist_get_node_type (flag) == PLIST_BOOLEAN)
-    plist_get_bool_val (flag, &value);
-  return value != 0;
-}
-
 /* The IPSW's image, personalized with the ticket */
 static GBytes *
 personalize (UbRestoreJob  *self,
@@ -292,23 +234,9 @@ personalize (UbRestoreJob  *self,
              gboolean       optional,
              GError       **error)
 {
-  GByteArray *im4p = read_component (self, name, optional, error);
-  UbImg4Restore restore = UB_IMG4_RESTORE_INIT;
-  guint slot = 0;
-  GBytes *img4;
+  GBytes *img4 = ub_restore_personalize (self->ipsw, self->identity, self->ticket, self->ticket_nonce,
+                                         name, optional, self->work_cancel, error);
 
-  if (im4p == NULL)
-    return NULL;
-  if (requires_nonce_slot (self->identity) && ub_img4_nonce_slot_tag (name, &slot) != NULL)
-    {
-      g_autoptr(GBytes) whole = g_byte_array_free_to_bytes (im4p);
-
-      restore.nonce_slot = (gint)slot;
-      ub_restore_log_event (self->log, "img4", "%s: nonce slot %u", name, slot);
-      img4 = ub_img4_stitch_full (whole, self->ticket, name, &restore, error);
-    }
-  else
-    img4 = ub_img4_stitch_take (im4p, self->ticket, name, self->ticket_nonce, error);
   if (img4 != NULL)
     ub_restore_log_event (self->log, "img4", "%s: %zu bytes", name, g_bytes_get_size (img4));
   return img4;

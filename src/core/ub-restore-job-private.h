@@ -14,11 +14,9 @@
 #include "ub-ipsw.h"
 #include "ub-restore-job.h"
 #include "ub-restore-log.h"
+#include "ub-restore-personalize.h"
 
 G_BEGIN_DECLS
-
-/* The most a boot component may weigh (restore ramdisks are ~100–200 MB) */
-#define UB_RESTORE_MAX_COMPONENT (512 * 1024 * 1024)
 
 typedef enum
 {

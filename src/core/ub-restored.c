@@ -35,8 +35,10 @@ struct _UbRestored
 {
   GObject               parent_instance;
 
+  char                 *udid;
   idevice_t             device;
   idevice_connection_t  connection;
+  GMutex                send_lock;
   guint64               protocol_version;
   guint                 silence_ms;
 };
@@ -50,6 +52,8 @@ ub_restored_finalize (GObject *object)
 
   g_clear_pointer (&self->connection, idevice_disconnect);
   g_clear_pointer (&self->device, idevice_free);
+  g_free (self->udid);
+  g_mutex_clear (&self->send_lock);
 
   G_OBJECT_CLASS (ub_restored_parent_class)->finalize (object);
 }
@@ -63,6 +67,7 @@ ub_restored_class_init (UbRestoredClass *klass)
 static void
 ub_restored_init (UbRestored *self)
 {
+  g_mutex_init (&self->send_lock);
   self->silence_ms = UB_RESTORED_SILENCE_MS;
 }
 
@@ -87,20 +92,40 @@ UbRestored *
 ub_restored_connect (const char  *udid,
                      GError     **error)
 {
+  return ub_restored_connect_port (udid, UB_RESTORED_PORT, error);
+}
+
+/**
+ * ub_restored_connect_port:
+ * @udid: the phone, as usbmuxd lists it
+ * @port: a port of the phone: 62078, or the DataPort of a data request
+ *
+ * Opens a plain connection carrying framed plists (the same framing as
+ * restored's own port). Nothing is sent yet.
+ *
+ * Returns: (transfer full) (nullable): the client, or %NULL with
+ *   %UB_ERROR_DISCONNECTED
+ */
+UbRestored *
+ub_restored_connect_port (const char  *udid,
+                          guint16      port,
+                          GError     **error)
+{
   g_autoptr(UbRestored) self = NULL;
   idevice_error_t status;
 
   g_return_val_if_fail (udid != NULL, NULL);
 
   self = g_object_new (UB_TYPE_RESTORED, NULL);
+  self->udid = g_strdup (udid);
   if (idevice_new_with_options (&self->device, udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
     {
       self->device = NULL;
       set_disconnected (error);
       return NULL;
     }
-  status = idevice_connect (self->device, UB_RESTORED_PORT, &self->connection);
-  g_debug ("Connection to restored of %s: %d", udid, status);
+  status = idevice_connect (self->device, port, &self->connection);
+  g_debug ("Connection to port %u of %s: %d", port, udid, status);
   if (status != IDEVICE_E_SUCCESS)
     {
       self->connection = NULL;
@@ -108,6 +133,18 @@ ub_restored_connect (const char  *udid,
       return NULL;
     }
   return g_steal_pointer (&self);
+}
+
+/**
+ * ub_restored_get_udid:
+ *
+ * Returns: the phone's usbmuxd UDID
+ */
+const char *
+ub_restored_get_udid (UbRestored *self)
+{
+  g_return_val_if_fail (UB_IS_RESTORED (self), NULL);
+  return self->udid;
 }
 
 /**
@@ -140,40 +177,23 @@ ub_restored_set_silence_ms (UbRestored *self,
   self->silence_ms = silence_ms;
 }
 
-/**
- * ub_restored_send:
- * @message: a dictionary
- *
- * Sends @message as a framed XML plist.
- */
-gboolean
-ub_restored_send (UbRestored  *self,
-                  plist_t      message,
-                  GError     **error)
+static gboolean
+send_frame (UbRestored    *self,
+            const guint8  *frame,
+            gsize          length,
+            GError       **error)
 {
-  g_autofree char *xml = NULL;
-  g_autofree guint8 *frame = NULL;
-  uint32_t length = 0, sent = 0, total = 0;
-  guint32 be;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->send_lock);
+  gsize total = 0;
 
-  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
-  g_return_val_if_fail (message != NULL, FALSE);
+  while (total < length)
+    {
+      uint32_t sent = 0;
 
-  plist_to_xml (message, &xml, &length);
-  if (xml == NULL || length == 0)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED, "Cannot write a message for restored");
-      return FALSE;
-    }
-  frame = g_malloc (length + 4);
-  be = GUINT32_TO_BE (length);
-  memcpy (frame, &be, 4);
-  memcpy (frame + 4, xml, length);
-  while (total < length + 4)
-    {
       if (self->connection == NULL ||
           idevice_connection_send (self->connection, (const char *) frame + total,
-                                   length + 4 - total, &sent) != IDEVICE_E_SUCCESS || sent == 0)
+                                   (uint32_t) MIN (length - total, G_MAXINT32), &sent) != IDEVICE_E_SUCCESS ||
+          sent == 0)
         {
           set_disconnected (error);
           return FALSE;
@@ -181,6 +201,67 @@ ub_restored_send (UbRestored  *self,
       total += sent;
     }
   return TRUE;
+}
+
+static gboolean
+send_plist (UbRestored  *self,
+            plist_t      message,
+            gboolean     binary,
+            GError     **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree guint8 *frame = NULL;
+  uint32_t length = 0;
+  guint32 be;
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  if (binary)
+    plist_to_bin (message, &data, &length);
+  else
+    plist_to_xml (message, &data, &length);
+  if (data == NULL || length == 0 || length > MAX_MESSAGE * 16u)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED, "Cannot write a message for restored");
+      return FALSE;
+    }
+  frame = g_malloc ((gsize) length + 4);
+  be = GUINT32_TO_BE (length);
+  memcpy (frame, &be, 4);
+  memcpy (frame + 4, data, length);
+  g_clear_pointer (&data, g_free);
+  return send_frame (self, frame, (gsize) length + 4, error);
+}
+
+/**
+ * ub_restored_send:
+ * @message: a dictionary
+ *
+ * Sends @message as a framed XML plist. Thread-safe: a data request
+ * answered on another thread may send while the loop sends.
+ */
+gboolean
+ub_restored_send (UbRestored  *self,
+                  plist_t      message,
+                  GError     **error)
+{
+  return send_plist (self, message, FALSE, error);
+}
+
+/**
+ * ub_restored_send_binary:
+ * @message: a dictionary
+ *
+ * Sends @message as a framed binary plist (the URLAsset and key relays
+ * answer this way, restore-mode.md §4).
+ */
+gboolean
+ub_restored_send_binary (UbRestored  *self,
+                         plist_t      message,
+                         GError     **error)
+{
+  return send_plist (self, message, TRUE, error);
 }
 
 /* Reads exactly @len bytes before @deadline (monotonic µs). */

@@ -78,6 +78,10 @@ typedef enum
 
 UbRestored        *ub_restored_connect                (const char          *udid,
                                                        GError             **error);
+UbRestored        *ub_restored_connect_port           (const char          *udid,
+                                                       guint16              port,
+                                                       GError             **error);
+const char        *ub_restored_get_udid               (UbRestored          *self);
 guint64            ub_restored_get_protocol_version   (UbRestored          *self);
 void               ub_restored_set_silence_ms         (UbRestored          *self,
                                                        guint                silence_ms);
@@ -92,6 +96,9 @@ gboolean           ub_restored_start_restore          (UbRestored          *self
 gboolean           ub_restored_goodbye                (UbRestored          *self,
                                                        GError             **error);
 gboolean           ub_restored_send                   (UbRestored          *self,
+                                                       plist_t              message,
+                                                       GError             **error);
+gboolean           ub_restored_send_binary            (UbRestored          *self,
                                                        plist_t              message,
                                                        GError             **error);
 plist_t            ub_restored_receive                (UbRestored          *self,
