@@ -76,6 +76,7 @@ prepare (void)
   GListModel *list;
 
   ub_test_vphone_run (phone, "clear-faults");
+  ub_test_vphone_run (phone, "set restore-plan none");
   ub_test_vphone_run (phone, "mode dfu");
   ub_rescue_reset (rescue);
   ub_rescue_set_fault (rescue, UB_FAULT_FIRMWARE);
@@ -98,7 +99,7 @@ prepare (void)
 }
 
 static void
-test_restore_to_restore_mode (void)
+test_restore_to_ios (void)
 {
   GtkWidget *page = GTK_WIDGET (ub_assistant_get_page_by_name (assistant, "restore"));
 
@@ -117,9 +118,29 @@ test_restore_to_restore_mode (void)
 
   g_assert_true (ub_test_wait_until (page_is, (gpointer)"UbDonePage", 60000));
   ub_test_wait_frames (GTK_WIDGET (window), 2);
-  g_assert_true (shows ((gpointer)"The Restore System Is Running"));
+  g_assert_true (shows ((gpointer)"Your iPhone Has Been Restored"));
   g_assert_true (shows ((gpointer)"restore-001A2B3C4D5E6F70-"));
-  g_free (ub_test_screenshot (GTK_WIDGET (window), "restore-03-done-restore-system"));
+  g_free (ub_test_screenshot (GTK_WIDGET (window), "restore-03-done-restored"));
+}
+
+/* The restore system refuses this host: the reason and what to do */
+static void
+test_host_not_compatible (void)
+{
+  GtkWidget *page = GTK_WIDGET (ub_assistant_get_page_by_name (assistant, "restore"));
+  g_autoptr(UbVphoneClient) phone = ub_test_vphone ();
+
+  use_tss ("ticket");
+  prepare ();
+  ub_test_vphone_run (phone, "fault restored-checkpoint-fail");
+  ub_assistant_go_to (assistant, UB_PAGE (page));
+  ub_test_wait_frames (GTK_WIDGET (window), 2);
+  ub_test_click (page, "_Erase and Restore");
+  g_assert_true (ub_test_wait_until (page_is, (gpointer)"UbDonePage", 60000));
+  ub_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (shows ((gpointer)"This iOS Version Needs a Newer Unbrick"));
+  g_assert_true (shows ((gpointer)"Update Unbrick"));
+  g_free (ub_test_screenshot (GTK_WIDGET (window), "restore-05-done-host-not-compatible"));
 }
 
 /* Apple no longer signs it: nothing sent, the reason and the next step */
@@ -167,8 +188,9 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 900, 980);
   gtk_window_present (GTK_WINDOW (window));
 
-  g_test_add_func ("/unbrick/restore-page/to-restore-mode", test_restore_to_restore_mode);
+  g_test_add_func ("/unbrick/restore-page/to-ios", test_restore_to_ios);
   g_test_add_func ("/unbrick/restore-page/not-signed", test_not_signed);
+  g_test_add_func ("/unbrick/restore-page/host-not-compatible", test_host_not_compatible);
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -5,7 +5,11 @@
  * as a real one checks the host, runs a scripted restore and reboots into
  * iOS; its faults make it silent, ask for unknown data, fail with a status
  * or refuse the host. Each case must end with its clear error in bounded
- * time.
+ * time. The first cases use `set restore-plan none` (progress only) and
+ * this test's own FDR handshake on port 1082; the script-level cases
+ * answer the phone's data requests themselves (a tiny host: on the main
+ * connection and on DataPorts, right and wrong: test-restored-vphone-script.c)
+ * and read what the phone recorded about each answer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +17,9 @@
 
 #include <string.h>
 
+#include <libimobiledevice/libimobiledevice.h>
+
+#include "test-restored-vphone.h"
 #include "ub-test-device.h"
 #include "ub-vphone-testutil.h"
 
@@ -96,12 +103,13 @@ on_data_request (UbRestored  *client,
 
 static UbRestoredHandlers handlers = { on_progress, on_checkpoint, on_data_request };
 
-static void
-phone_to_restore_mode (UbVphoneClient *phone)
+void
+ub_test_restored_phone_to_restore_mode (UbVphoneClient *phone)
 {
   g_autoptr(GError) error = NULL;
 
   ub_test_vphone_run (phone, "clear-faults");
+  ub_test_vphone_run (phone, "set restore-plan none");
   ub_test_vphone_run (phone, "plug");
   ub_test_vphone_run (phone, "mode restore");
   ub_vphone_client_wait (phone, "mode", "restore", 10.0, &error);
@@ -131,7 +139,7 @@ test_query (void)
   g_autoptr(UbRestored) client = NULL;
   g_autoptr(GError) error = NULL;
 
-  phone_to_restore_mode (phone);
+  ub_test_restored_phone_to_restore_mode (phone);
   client = connect_phone (phone);
   g_assert_cmpuint (ub_restored_get_protocol_version (client), ==, 15);
   g_assert_true (ub_restored_check_ecid (client, ECID, &error));
@@ -145,14 +153,88 @@ test_query (void)
   g_assert_true (ub_vphone_record_has ("restored QueryValue HardwareInfo"));
 }
 
-/* Runs StartRestore and the loop; returns its result */
-static gboolean
-run_restore (UbVphoneClient  *phone,
-             Seen            *seen,
-             gint64          *elapsed_us,
-             GError         **error)
+typedef struct
+{
+  idevice_t            device;
+  idevice_connection_t conn;
+} Fdr;
+
+static void
+fdr_receive_exact (Fdr    *fdr,
+                   char   *buf,
+                   guint32 len)
+{
+  guint32 done = 0;
+
+  while (done < len)
+    {
+      uint32_t got = 0;
+
+      g_assert_cmpint (idevice_connection_receive_timeout (fdr->conn, buf + done, len - done, &got, 5000),
+                       ==, IDEVICE_E_SUCCESS);
+      g_assert_cmpuint (got, >, 0);
+      done += got;
+    }
+}
+
+/* The host's FDR control handshake on port 1082 (research restore-mode.md
+ * §7): raw "BeginCtrl\0", then {Command: BeginCtrl, CtrlProtoVersion: 2}
+ * framed with a little-endian length, answered with {ConnPort}. The
+ * phone's final status needs it. */
+static Fdr *
+fdr_begin (const char *udid)
+{
+  Fdr *fdr = g_new0 (Fdr, 1);
+  plist_t message = plist_new_dict ();
+  plist_t reply = NULL;
+  char *bin = NULL;
+  uint32_t len = 0, sent = 0;
+  guint32 le;
+  g_autofree char *answer = NULL;
+
+  g_assert_cmpint (idevice_new (&fdr->device, udid), ==, IDEVICE_E_SUCCESS);
+  g_assert_cmpint (idevice_connect (fdr->device, 1082, &fdr->conn), ==, IDEVICE_E_SUCCESS);
+  g_assert_cmpint (idevice_connection_send (fdr->conn, "BeginCtrl", 10, &sent), ==, IDEVICE_E_SUCCESS);
+  plist_dict_set_item (message, "Command", plist_new_string ("BeginCtrl"));
+  plist_dict_set_item (message, "CtrlProtoVersion", plist_new_uint (2));
+  plist_to_bin (message, &bin, &len);
+  le = GUINT32_TO_LE (len);
+  g_assert_cmpint (idevice_connection_send (fdr->conn, (const char *) &le, 4, &sent), ==, IDEVICE_E_SUCCESS);
+  g_assert_cmpint (idevice_connection_send (fdr->conn, bin, len, &sent), ==, IDEVICE_E_SUCCESS);
+  plist_to_bin_free (bin);
+  plist_free (message);
+  fdr_receive_exact (fdr, (char *) &le, 4);
+  len = GUINT32_FROM_LE (le);
+  g_assert_cmpuint (len, >, 0);
+  g_assert_cmpuint (len, <, 65536);
+  answer = g_malloc (len);
+  fdr_receive_exact (fdr, answer, len);
+  plist_from_memory (answer, len, &reply);
+  g_assert_nonnull (reply);
+  g_assert_nonnull (plist_dict_get_item (reply, "ConnPort"));
+  plist_free (reply);
+  return fdr;
+}
+
+static void
+fdr_end (Fdr *fdr)
+{
+  idevice_disconnect (fdr->conn);
+  idevice_free (fdr->device);
+  g_free (fdr);
+}
+
+/* Runs StartRestore and the loop, with FDR ready; returns its result */
+gboolean
+ub_test_restored_run (UbVphoneClient      *phone,
+                      UbRestoredHandlers  *with,
+                      gpointer             data,
+                      gboolean             with_fdr,
+                      gint64              *elapsed_us,
+                      GError             **error)
 {
   g_autoptr(UbRestored) client = connect_phone (phone);
+  Fdr *fdr = with_fdr ? fdr_begin (ub_restored_get_udid (client)) : NULL;
   gint64 start;
   gboolean ok;
 
@@ -160,9 +242,11 @@ run_restore (UbVphoneClient  *phone,
   g_assert_true (ub_restored_check_ecid (client, ECID, NULL));
   g_assert_true (ub_restored_start_restore (client, identity, NULL));
   start = g_get_monotonic_time ();
-  ok = ub_restored_run_loop (client, &handlers, seen, NULL, error);
+  ok = ub_restored_run_loop (client, with, data, NULL, error);
   if (elapsed_us)
     *elapsed_us = g_get_monotonic_time () - start;
+  if (fdr != NULL)
+    fdr_end (fdr);
   if (ok)
     {
       g_autoptr(GError) local = NULL;
@@ -175,6 +259,15 @@ run_restore (UbVphoneClient  *phone,
   return ok;
 }
 
+static gboolean
+run_restore (UbVphoneClient  *phone,
+             Seen            *seen,
+             gint64          *elapsed_us,
+             GError         **error)
+{
+  return ub_test_restored_run (phone, &handlers, seen, TRUE, elapsed_us, error);
+}
+
 static void
 test_full (void)
 {
@@ -183,7 +276,7 @@ test_full (void)
   g_autofree char *record = NULL;
   Seen seen = { 0 };
 
-  phone_to_restore_mode (phone);
+  ub_test_restored_phone_to_restore_mode (phone);
   seen_init (&seen);
   g_assert_true (run_restore (phone, &seen, NULL, &error));
   g_assert_no_error (error);
@@ -226,7 +319,7 @@ test_data_handled (void)
   g_autoptr(GError) error = NULL;
   Seen seen = { 0 };
 
-  phone_to_restore_mode (phone);
+  ub_test_restored_phone_to_restore_mode (phone);
   ub_test_vphone_run (phone, "fault restored-unknown-data KernelCache");
   seen_init (&seen);
   g_assert_true (run_restore (phone, &seen, NULL, &error));
@@ -254,7 +347,7 @@ test_fault (gconstpointer data)
   gint64 elapsed = 0;
   Seen seen = { 0 };
 
-  phone_to_restore_mode (phone);
+  ub_test_restored_phone_to_restore_mode (phone);
   ub_test_vphone_run (phone, command);
   seen_init (&seen);
   g_assert_false (run_restore (phone, &seen, &elapsed, &error));
@@ -292,7 +385,7 @@ test_unplug (void)
   GThread *thread;
   gint64 start;
 
-  phone_to_restore_mode (phone);
+  ub_test_restored_phone_to_restore_mode (phone);
   ub_test_vphone_run (phone, "fault restored-silent");
   client = connect_phone (phone);
   ub_restored_set_silence_ms (client, 60000);
@@ -340,6 +433,7 @@ main (int   argc,
       g_test_add_data_func (name, &fault_cases[i], test_fault);
     }
   g_test_add_func ("/unbrick/restored/unplug", test_unplug);
+  ub_test_restored_add_script_tests ();
   ret = g_test_run ();
   g_clear_object (&identity);
   return ret;

@@ -29,6 +29,7 @@ typedef struct
 {
   char     *name;
   GBytes   *data;            /* NULL: generated */
+  GBytes   *head;            /* generated: the first bytes, or NULL */
   guint64   size;
   gboolean  deflate;
 } Item;
@@ -41,6 +42,7 @@ struct _UbTestIpsw
 typedef struct
 {
   char        *name;
+  GBytes      *head;
   guint64      size;
   guint64      offset;
   zip_error_t  error;
@@ -51,6 +53,7 @@ item_free (Item *item)
 {
   g_free (item->name);
   g_clear_pointer (&item->data, g_bytes_unref);
+  g_clear_pointer (&item->head, g_bytes_unref);
   g_free (item);
 }
 
@@ -144,6 +147,38 @@ ub_test_ipsw_add_generated (UbTestIpsw *self,
                             gboolean    deflate)
 {
   add_item (self, name, NULL, size, deflate);
+}
+
+/**
+ * ub_test_ipsw_add_generated_with_head:
+ * @head: (nullable): the entry's first bytes (e.g. a magic number)
+ *
+ * Like ub_test_ipsw_add_generated(), but the entry starts with @head; the
+ * rest is ub_test_ipsw_fill() at the same offsets (see
+ * ub_test_ipsw_generated_fill()). Nothing is held in memory but @head.
+ */
+void
+ub_test_ipsw_add_generated_with_head (UbTestIpsw *self,
+                                      const char *name,
+                                      guint64     size,
+                                      GBytes     *head,
+                                      gboolean    deflate)
+{
+  Item *item;
+
+  add_item (self, name, NULL, size, deflate);
+  item = self->items->pdata[self->items->len - 1];
+  item->head = head ? g_bytes_ref (head) : NULL;
+}
+
+gboolean
+ub_test_ipsw_has (UbTestIpsw *self,
+                  const char *name)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    if (g_str_equal (((Item *)self->items->pdata[i])->name, name))
+      return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -279,7 +314,7 @@ generate (void             *user_data,
       return 0;
     case ZIP_SOURCE_READ:
       len = MIN (len, g->size - g->offset);
-      ub_test_ipsw_fill (g->name, g->offset, data, len);
+      ub_test_ipsw_generated_fill (g->name, g->head, g->offset, data, len);
       g->offset += len;
       return (zip_int64_t)len;
     case ZIP_SOURCE_CLOSE:
@@ -294,6 +329,7 @@ generate (void             *user_data,
       return zip_error_to_data (&g->error, data, len);
     case ZIP_SOURCE_FREE:
       zip_error_fini (&g->error);
+      g_clear_pointer (&g->head, g_bytes_unref);
       g_free (g->name);
       g_free (g);
       return 0;
@@ -316,6 +352,7 @@ item_source (zip_t *za,
     return zip_source_buffer (za, g_bytes_get_data (item->data, NULL), g_bytes_get_size (item->data), 0);
   g = g_new0 (Generator, 1);
   g->name = g_strdup (item->name);
+  g->head = item->head ? g_bytes_ref (item->head) : NULL;
   g->size = item->size;
   zip_error_init (&g->error);
   return zip_source_function (za, generate, g);

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 #define UB_TEST_MANIFEST_IPHONE_X "iPhone10,3-iPhone10,6_15C114.plist"
 #define UB_TEST_MANIFEST_IPHONE_12 "iPhone13,2-iPhone13,3_23C71.plist"
 #define UB_TEST_MANIFEST_IPHONE_4 "iPhone3,1_11D257.plist"
+#define UB_TEST_MANIFEST_IPHONE_7 "iPhone9,1-iPhone9,3-iPhone10,1-iPhone10,4_19E241.plist"
 
 typedef struct _UbTestIpsw UbTestIpsw;
 
@@ -27,7 +28,14 @@ void        ub_test_ipsw_add_generated    (UbTestIpsw   *self,
                                            const char   *name,
                                            guint64       size,
                                            gboolean      deflate);
+void        ub_test_ipsw_add_generated_with_head (UbTestIpsw *self,
+                                                  const char *name,
+                                                  guint64     size,
+                                                  GBytes     *head,
+                                                  gboolean    deflate);
 gboolean    ub_test_ipsw_remove           (UbTestIpsw   *self,
+                                           const char   *name);
+gboolean    ub_test_ipsw_has              (UbTestIpsw   *self,
                                            const char   *name);
 char       *ub_test_ipsw_write            (UbTestIpsw   *self,
                                            const char   *dir,
@@ -43,6 +51,15 @@ void        ub_test_ipsw_fill             (const char   *name,
                                            guint64       offset,
                                            guint8       *buffer,
                                            gsize         len);
+
+void        ub_test_ipsw_generated_fill   (const char   *name,
+                                           GBytes       *head,
+                                           guint64       offset,
+                                           guint8       *buffer,
+                                           gsize         len);
+char       *ub_test_ipsw_generated_sha256 (const char   *name,
+                                           guint64       size,
+                                           GBytes       *head);
 
 char       *ub_test_ipsw_make_dir         (void);
 void        ub_test_ipsw_remove_dir       (const char   *dir);

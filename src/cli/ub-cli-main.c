@@ -57,7 +57,6 @@ print_help (FILE *out)
   fprintf (out, "  8  %s\n", _("the server could not be reached, refused the file or was not trusted"));
   fprintf (out, "  9  %s\n", _("the firmware is for another model"));
   fprintf (out, "  10 %s\n", _("the firmware has no restore of the kind asked for (e.g. no update that keeps the data)"));
-  fprintf (out, "  11 %s\n", _("restore: stopped once the phone runs the restore system (installing iOS is not done yet)"));
   fprintf (out, "  12 %s\n", _("restore: Apple no longer signs this iOS version for this phone"));
 }
 

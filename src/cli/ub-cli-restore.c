@@ -1,8 +1,7 @@
 /* ub-cli-restore.c — unbrick-cli restore
  *
- * Restores a phone in DFU or recovery mode with a firmware file, as far as
- * Unbrick's restore engine goes today: up to the restore system running on
- * the phone (exit 11, said plainly). An erase needs
+ * Restores a phone in DFU or recovery mode with a firmware file, from the
+ * signature to the phone restarting into the new iOS. An erase needs
  * --i-understand-this-erases-everything, which is the permission to erase
  * for this phone's ECID (ub-consent.c). A terminal shows one progress line;
  * --json-progress prints one JSON object per change on stdout. Ctrl-C
@@ -132,7 +131,7 @@ report (Run *run)
   if (run->json)
     {
       json_builder_begin_object (b);
-      ub_cli_json_add_string (b, "state", run->ok ? "stopped" : "failed");
+      ub_cli_json_add_string (b, "state", run->ok ? "restored" : "failed");
       ub_cli_json_add_string (b, "stage", ub_restore_stage_to_string (ub_restore_job_get_stage (run->job)));
       ub_cli_json_add_string (b, "error", run->error ? run->error->message : NULL);
       ub_cli_json_add_string (b, "log", log);
@@ -148,10 +147,12 @@ report (Run *run)
       fprintf (stderr, "unbrick-cli: %s\n", run->error->message);
       return exit_code_for (run->error);
     }
-  printf ("%s\n", _("The iPhone now runs the restore system. Unbrick stops here: installing iOS is not done yet. "
-                    "To finish, unplug the iPhone, put it into DFU mode again and restore it with Finder or "
-                    "iTunes."));
-  return UB_CLI_EXIT_RESTORE_STOPPED;
+  printf ("%s\n", _("Your iPhone has been restored. It restarts into iOS by itself; follow the setup on its "
+                    "screen."));
+  printf ("%s\n", _("If problems remain, restore again and set the iPhone up as new, without restoring the "
+                    "backup. If they still remain, it is hardware: an Apple Authorized Service Provider can "
+                    "check it."));
+  return UB_CLI_EXIT_OK;
 }
 
 static UbDevice *
@@ -242,9 +243,8 @@ ub_cli_restore (int    argc,
   };
 
   g_option_context_set_summary (context, _("Restore a phone in DFU or recovery mode with a firmware file: "
-                                           "signing by Apple, the boot loaders and the restore system. "
-                                           "Installing iOS itself is not done yet: the command stops there "
-                                           "(exit 11)."));
+                                           "signing by Apple, the boot loaders, the restore system and "
+                                           "iOS itself, until the phone restarts into it."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return ub_cli_usage_error (context, error->message);

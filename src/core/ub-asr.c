@@ -13,8 +13,8 @@
  *     131072-byte chunks, each followed by its 20-byte SHA-1 when checksum
  *     chunks are on, and closes the connection.
  * OOBData needs random access, so @image must be a GSeekable that can seek
- * (e.g. a GFileInputStream of the image extracted from the IPSW:
- * ub_ipsw_open_component's streams cannot seek). A stream that cannot seek still
+ * (ub_ipsw_open_component's streams do, straight from the archive). A
+ * stream that cannot seek still
  * works while the phone asks for no OOB data. Memory stays bounded: one
  * chunk and one OOB reply at a time, never a copy of the image.
  *
@@ -82,7 +82,7 @@ static gboolean
 set_disconnected (GError **error)
 {
   g_set_error (error, UB_ERROR, UB_ERROR_DISCONNECTED,
-               _("The phone went away while its system image was being sent"));
+               _("The iPhone was disconnected while iOS was being copied to it."));
   return FALSE;
 }
 
@@ -94,7 +94,7 @@ asr_connect (AsrSend       *send,
   if (idevice_new_with_options (&send->device, send->udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_DISCONNECTED,
-                   _("The phone is no longer connected"));
+                   _("The iPhone is no longer connected"));
       return FALSE;
     }
   for (guint try = 1; try <= CONNECT_TRIES; try++)
@@ -113,7 +113,7 @@ asr_connect (AsrSend       *send,
         g_usleep ((gulong)send->connect_delay_ms * 1000);
     }
   g_set_error (error, UB_ERROR, UB_ERROR_TIMED_OUT,
-               _("The phone's restore system did not open its image port (%u)"), send->port);
+               _("The iPhone’s restore system did not open its image port (%u)"), send->port);
   return FALSE;
 }
 
@@ -147,7 +147,7 @@ take_message (AsrSend  *send,
       g_clear_pointer (message, plist_free);
       g_clear_error (error);
       g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
-                   _("The phone's image service sent a message that is not a valid property list"));
+                   _("The iPhone’s image service sent a message that is not a valid property list"));
       return FALSE;
     }
   return TRUE;
@@ -172,7 +172,7 @@ receive_message (AsrSend       *send,
       if (send->inbuf->len > MAX_MESSAGE_BYTES)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
-                       _("The phone's image service sent a message larger than %u bytes"),
+                       _("The iPhone’s image service sent a message larger than %u bytes"),
                        MAX_MESSAGE_BYTES);
           return NULL;
         }
@@ -181,7 +181,7 @@ receive_message (AsrSend       *send,
       if (g_get_monotonic_time () >= deadline)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_TIMED_OUT,
-                       _("The phone's image service stopped answering"));
+                       _("The iPhone’s image service stopped answering"));
           return NULL;
         }
       err = idevice_connection_receive_timeout (send->conn, buf, sizeof buf, &got, READ_SLICE_MS);
@@ -222,7 +222,7 @@ wait_writable (AsrSend       *send,
       if (g_get_monotonic_time () >= deadline)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_TIMED_OUT,
-                       _("The phone stopped taking its system image"));
+                       _("The iPhone stopped taking its system image"));
           return FALSE;
         }
     }
@@ -334,7 +334,7 @@ read_image_at (AsrSend       *send,
   if (!G_IS_SEEKABLE (send->image) || !g_seekable_can_seek (G_SEEKABLE (send->image)))
     {
       g_set_error (error, UB_ERROR, UB_ERROR_NOT_SUPPORTED,
-                   _("The phone asked for parts of the system image out of order, "
+                   _("The iPhone asked for parts of the system image out of order, "
                      "and the image cannot be read that way"));
       return FALSE;
     }
@@ -365,7 +365,7 @@ answer_oob (AsrSend       *send,
       length == 0 || length > UB_ASR_MAX_OOB_LENGTH || offset > send->size || length > send->size - offset)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
-                   _("The phone's image service asked for bytes outside the system image (command “%s”)"),
+                   _("The iPhone’s image service asked for bytes outside the system image (command “%s”)"),
                    "OOBData");
       return FALSE;
     }
@@ -399,7 +399,7 @@ unexpected (const char  *command,
             GError     **error)
 {
   g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
-               _("The phone's image service sent an unexpected command “%s”"),
+               _("The iPhone’s image service sent an unexpected command “%s”"),
                command != NULL ? command : _("(none)"));
   return STEP_FAILED;
 }
@@ -448,7 +448,7 @@ handshake (AsrSend       *send,
         return step == STEP_PAYLOAD;
     }
   g_set_error (error, UB_ERROR, UB_ERROR_PROTOCOL,
-               _("The phone's image service asked for too many parts of the image (command “%s”)"),
+               _("The iPhone’s image service asked for too many parts of the image (command “%s”)"),
                "OOBData");
   return FALSE;
 }

@@ -2,7 +2,13 @@
  *
  * Reads go through zip_fread() into the caller's buffer, at most 1 MiB at
  * a time, so memory stays bounded whatever the entry's size (libzip keeps
- * an inflate window for deflated entries). The archive's handle is shared
+ * an inflate window for deflated entries).
+ *
+ * The stream is a GSeekable, for ASR's out-of-band reads: a stored entry
+ * seeks in place (zip_fseek); a deflated one seeks forward by reading and
+ * discarding, and backward by reopening the entry and reading forward
+ * again. A backward seek in a deflated entry thus costs a re-read, never
+ * memory or a temporary file. The archive's handle is shared
  * with UbIpsw and every other stream of it: each libzip call holds the
  * owner's lock. libzip checks the CRC and the size at the end, so the read
  * that delivers the last byte already fails on a damaged entry; a short
@@ -20,6 +26,7 @@
 #include "ub-ipsw-stream.h"
 
 #define MAX_READ (1024 * 1024)
+#define SKIP_BUFFER (64 * 1024)
 
 struct _UbIpswStream
 {
@@ -27,13 +34,19 @@ struct _UbIpswStream
 
   GObject      *owner;
   GMutex       *lock;
+  zip_t        *archive;
+  zip_uint64_t  index;
+  gboolean      stored;
   zip_file_t   *file;
   char         *name;
   guint64       size;
   guint64       position;
 };
 
-G_DEFINE_FINAL_TYPE (UbIpswStream, ub_ipsw_stream, G_TYPE_INPUT_STREAM)
+static void ub_ipsw_stream_seekable_init (GSeekableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (UbIpswStream, ub_ipsw_stream, G_TYPE_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_SEEKABLE, ub_ipsw_stream_seekable_init))
 
 static void
 close_file (UbIpswStream *self)
@@ -135,6 +148,141 @@ ub_ipsw_stream_finalize (GObject *object)
   G_OBJECT_CLASS (ub_ipsw_stream_parent_class)->finalize (object);
 }
 
+/* ---- GSeekable ---- */
+
+static goffset
+ub_ipsw_stream_tell (GSeekable *seekable)
+{
+  return (goffset) UB_IPSW_STREAM (seekable)->position;
+}
+
+static gboolean
+ub_ipsw_stream_can_seek (GSeekable *seekable)
+{
+  return TRUE;
+}
+
+/* Back to the entry's first byte: a deflated entry cannot go backward */
+static gboolean
+reopen (UbIpswStream  *self,
+        GError       **error)
+{
+  close_file (self);
+  g_mutex_lock (self->lock);
+  self->file = zip_fopen_index (self->archive, self->index, 0);
+  if (self->file == NULL)
+    set_damaged (self, zip_strerror (self->archive), error);
+  g_mutex_unlock (self->lock);
+  self->position = 0;
+  g_debug ("“%s” reopened to seek backward", self->name);
+  return self->file != NULL;
+}
+
+/* Forward by reading: the bytes skipped are checked like any others */
+static gboolean
+skip_to (UbIpswStream  *self,
+         guint64        target,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autofree guint8 *buffer = g_malloc (SKIP_BUFFER);
+
+  while (self->position < target)
+    {
+      gsize want = (gsize) MIN (target - self->position, SKIP_BUFFER);
+
+      if (ub_ipsw_stream_read (G_INPUT_STREAM (self), buffer, want, cancellable, error) < 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+seek_stored (UbIpswStream  *self,
+             guint64        target,
+             GError       **error)
+{
+  int result;
+
+  g_mutex_lock (self->lock);
+  result = zip_fseek (self->file, (zip_int64_t) target, SEEK_SET);
+  if (result != 0)
+    set_damaged (self, zip_error_strerror (zip_file_get_error (self->file)), error);
+  g_mutex_unlock (self->lock);
+  if (result != 0)
+    return FALSE;
+  self->position = target;
+  return TRUE;
+}
+
+static gboolean
+ub_ipsw_stream_seek (GSeekable     *seekable,
+                     goffset        offset,
+                     GSeekType      type,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  UbIpswStream *self = UB_IPSW_STREAM (seekable);
+  gint64 base = type == G_SEEK_CUR ? (gint64) self->position
+              : type == G_SEEK_END ? (gint64) self->size : 0;
+  g_autoptr(GError) local = NULL;
+  guint64 target;
+
+  if ((offset > 0 && base > G_MAXINT64 - offset) || base + offset < 0 ||
+      (guint64) (base + offset) > self->size)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "Seek outside the firmware file entry");
+      return FALSE;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !g_input_stream_set_pending (G_INPUT_STREAM (self), error))
+    return FALSE;
+  target = (guint64) (base + offset);
+  if (self->file == NULL)
+    g_set_error_literal (&local, G_IO_ERROR, G_IO_ERROR_CLOSED, "Stream is already closed");
+  else if (target == self->position)
+    ;
+  else if (self->stored)
+    seek_stored (self, target, &local);
+  else if (target > self->position || reopen (self, &local))
+    skip_to (self, target, cancellable, &local);
+  g_input_stream_clear_pending (G_INPUT_STREAM (self));
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  g_debug ("“%s” at %" G_GUINT64_FORMAT, self->name, target);
+  return TRUE;
+}
+
+static gboolean
+ub_ipsw_stream_can_truncate (GSeekable *seekable)
+{
+  return FALSE;
+}
+
+static gboolean
+ub_ipsw_stream_truncate (GSeekable     *seekable,
+                         goffset        offset,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Firmware entries are read-only");
+  return FALSE;
+}
+
+static void
+ub_ipsw_stream_seekable_init (GSeekableIface *iface)
+{
+  iface->tell = ub_ipsw_stream_tell;
+  iface->can_seek = ub_ipsw_stream_can_seek;
+  iface->seek = ub_ipsw_stream_seek;
+  iface->can_truncate = ub_ipsw_stream_can_truncate;
+  iface->truncate_fn = ub_ipsw_stream_truncate;
+}
+
 static void
 ub_ipsw_stream_class_init (UbIpswStreamClass *klass)
 {
@@ -156,15 +304,21 @@ ub_ipsw_stream_init (UbIpswStream *self)
  * @owner: kept alive while the stream lives (the UbIpsw holding @lock and
  *   the archive)
  * @lock: held around every libzip call
+ * @archive: the archive @file belongs to (reopened for backward seeks)
+ * @index: the entry's index in @archive
  * @file: (transfer full): the opened entry
  * @size: its declared size
+ * @stored: whether the entry is stored (method 0), so zip_fseek() works
  */
 GInputStream *
-ub_ipsw_stream_new (GObject    *owner,
-                    GMutex     *lock,
-                    zip_file_t *file,
-                    const char *name,
-                    guint64     size)
+ub_ipsw_stream_new (GObject      *owner,
+                    GMutex       *lock,
+                    zip_t        *archive,
+                    zip_uint64_t  index,
+                    zip_file_t   *file,
+                    const char   *name,
+                    guint64       size,
+                    gboolean      stored)
 {
   UbIpswStream *self;
 
@@ -174,6 +328,9 @@ ub_ipsw_stream_new (GObject    *owner,
   self = g_object_new (UB_TYPE_IPSW_STREAM, NULL);
   self->owner = g_object_ref (owner);
   self->lock = lock;
+  self->archive = archive;
+  self->index = index;
+  self->stored = stored;
   self->file = file;
   self->name = g_strdup (name);
   self->size = size;

@@ -15,9 +15,12 @@ G_DECLARE_FINAL_TYPE (UbIpswStream, ub_ipsw_stream, UB, IPSW_STREAM, GInputStrea
 
 GInputStream *ub_ipsw_stream_new          (GObject      *owner,
                                            GMutex       *lock,
+                                           zip_t        *archive,
+                                           zip_uint64_t  index,
                                            zip_file_t   *file,
                                            const char   *name,
-                                           guint64       size);
+                                           guint64       size,
+                                           gboolean      stored);
 guint64       ub_ipsw_stream_get_size     (UbIpswStream *self);
 guint64       ub_ipsw_stream_get_position (UbIpswStream *self);
 

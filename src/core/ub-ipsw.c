@@ -475,7 +475,8 @@ ub_ipsw_get_component_size (UbIpsw      *self,
  * ub_ipsw_open_component:
  *
  * Opens one entry for streaming: memory stays bounded whatever its size.
- * The stream keeps @self alive.
+ * The stream keeps @self alive, and is a #GSeekable (a backward seek in a
+ * deflated entry re-reads it from the start).
  *
  * Returns: (transfer full) (nullable): a #UbIpswStream, or %NULL with
  *   %UB_ERROR_NOT_FOUND or %UB_ERROR_CORRUPT_ARCHIVE
@@ -503,5 +504,6 @@ ub_ipsw_open_component (UbIpsw      *self,
     return NULL;
   g_debug ("Streaming “%s” (%" G_GUINT64_FORMAT " bytes, %s)", path, entry->size,
            entry->method == 0 ? "stored" : "deflated");
-  return ub_ipsw_stream_new (G_OBJECT (self), &self->lock, file, path, entry->size);
+  return ub_ipsw_stream_new (G_OBJECT (self), &self->lock, self->archive, index, file, path,
+                             entry->size, entry->method == 0);
 }

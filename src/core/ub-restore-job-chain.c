@@ -375,7 +375,8 @@ boot_restore_system (UbRestoreJob  *self,
 /**
  * _ub_restore_job_run_chain:
  *
- * Takes the phone from DFU (or recovery) mode to restore mode.
+ * Takes the phone from DFU (or recovery) mode to restore mode, then lets
+ * the restore system install iOS (ub-restore-job-install.c).
  */
 gboolean
 _ub_restore_job_run_chain (UbRestoreJob  *self,
@@ -409,8 +410,7 @@ _ub_restore_job_run_chain (UbRestoreJob  *self,
   g_object_unref (next);
   if ((next = boot_restore_system (self, phone, error)) == NULL)
     return FALSE;
+  g_set_object (&phone, next);
   g_object_unref (next);
-  _ub_restore_job_enter_stage (self, UB_RESTORE_STAGE_RESTORE);
-  ub_restore_log_event (self->log, "info", "the restore system runs; installing iOS is not part of this version");
-  return TRUE;
+  return _ub_restore_job_install (self, phone, error);
 }

@@ -2,7 +2,8 @@
  *
  * ub-restore-job.c: the object and progress to the caller's thread;
  * ub-restore-job-wait.c: the phone as the device monitor sees it, and the
- * waits; ub-restore-job-chain.c: the stages.
+ * waits; ub-restore-job-chain.c: the stages up to restore mode;
+ * ub-restore-job-install.c: the restore system installing iOS.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -90,6 +91,11 @@ GAsyncResult *_ub_restore_job_run_nested (UbRestoreJob    *self,
                                           void           (*start) (gpointer, GCancellable *,
                                                                    GAsyncReadyCallback, gpointer),
                                           gpointer         data);
+
+/* ub-restore-job-install.c */
+gboolean  _ub_restore_job_install        (UbRestoreJob    *self,
+                                          UbDevice        *phone,
+                                          GError         **error);
 
 /* ub-restore-job-chain.c */
 gboolean  _ub_restore_job_run_chain      (UbRestoreJob    *self,

@@ -24,6 +24,15 @@ is_ours (UbRestoreJob *self,
   return ub_device_has_ecid (device) && ub_device_get_ecid (device) == self->ecid;
 }
 
+/* A phone seen on USB with the normal-mode product ID: iOS or the restore
+ * system, which only usbmuxd (lockdownd or restored on 62078) can tell */
+static gboolean
+usb_only_normal (UbDevice *device)
+{
+  return ub_device_get_source (device) != UB_DEVICE_SOURCE_USBMUX &&
+         ub_device_get_mode (device) == UB_DEVICE_MODE_NORMAL;
+}
+
 void
 _ub_restore_job_on_device_seen (UbRestoreJob *self,
                 UbDevice     *device)
@@ -40,7 +49,11 @@ _ub_restore_job_on_device_seen (UbRestoreJob *self,
       return;
     }
   g_mutex_lock (&self->lock);
-  g_set_object (&self->phone, device);
+  /* Over USB alone, iOS and the restore system look the same: the
+   * usbmuxd snapshot that says which one it is wins */
+  if (!(usb_only_normal (device) && self->phone != NULL &&
+        ub_device_get_source (self->phone) == UB_DEVICE_SOURCE_USBMUX))
+    g_set_object (&self->phone, device);
   g_cond_broadcast (&self->changed);
   g_mutex_unlock (&self->lock);
 }
@@ -108,10 +121,13 @@ mode_wanted (UbDevice *device,
     }
 }
 
-/* A usbmuxd phone is only known once lockdownd or restored has answered */
+/* A usbmuxd phone is only known once lockdownd or restored has answered;
+ * one seen on USB in "normal" mode only once usbmuxd has */
 static gboolean
 identified (UbDevice *device)
 {
+  if (usb_only_normal (device))
+    return FALSE;
   return ub_device_get_source (device) != UB_DEVICE_SOURCE_USBMUX ||
          ub_device_get_mode (device) == UB_DEVICE_MODE_RESTORE ||
          ub_device_get_product_type (device) != NULL;

@@ -35,7 +35,8 @@ static const StageInfo stages[UB_RESTORE_N_STAGES] = {
   [UB_RESTORE_STAGE_BOOT_RAMDISK] = { "boot-ramdisk", N_("Sending the restore system"), 420000, 0.06 },
   [UB_RESTORE_STAGE_WAIT_RESTORE_MODE] = { "wait-restore-mode", N_("Waiting for the restore system to start"),
                                            360000, 0.05 },
-  [UB_RESTORE_STAGE_RESTORE] = { "restore", N_("Installing iOS"), 0, 0.80 },
+  [UB_RESTORE_STAGE_RESTORE] = { "restore", N_("Installing iOS"), 0, 0.77 },
+  [UB_RESTORE_STAGE_REBOOT] = { "reboot", N_("Starting iOS"), 420000, 0.03 },
   [UB_RESTORE_STAGE_DONE] = { "done", N_("Done"), 0, 0.0 },
 };
 

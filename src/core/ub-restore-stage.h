@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * @UB_RESTORE_STAGE_SEND_IBEC: the second boot loader, once the first one runs
  * @UB_RESTORE_STAGE_BOOT_RAMDISK: logo, restore system, device tree, SEP and kernel
  * @UB_RESTORE_STAGE_WAIT_RESTORE_MODE: the phone starts the restore system
- * @UB_RESTORE_STAGE_RESTORE: the restore system installs iOS (part 2)
+ * @UB_RESTORE_STAGE_RESTORE: the restore system installs iOS
+ * @UB_RESTORE_STAGE_REBOOT: the restored phone restarts into iOS
  * @UB_RESTORE_STAGE_DONE: finished
  *
  * In order; from @UB_RESTORE_STAGE_SEND_IBSS on the phone must not be
@@ -31,6 +32,7 @@ typedef enum
   UB_RESTORE_STAGE_BOOT_RAMDISK,
   UB_RESTORE_STAGE_WAIT_RESTORE_MODE,
   UB_RESTORE_STAGE_RESTORE,
+  UB_RESTORE_STAGE_REBOOT,
   UB_RESTORE_STAGE_DONE,
 } UbRestoreStage;
 

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -178,12 +179,11 @@ ub_restored_set_silence_ms (UbRestored *self,
 }
 
 static gboolean
-send_frame (UbRestored    *self,
-            const guint8  *frame,
-            gsize          length,
-            GError       **error)
+send_all (UbRestored    *self,
+          const char    *data,
+          gsize          length,
+          GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->send_lock);
   gsize total = 0;
 
   while (total < length)
@@ -191,7 +191,7 @@ send_frame (UbRestored    *self,
       uint32_t sent = 0;
 
       if (self->connection == NULL ||
-          idevice_connection_send (self->connection, (const char *) frame + total,
+          idevice_connection_send (self->connection, data + total,
                                    (uint32_t) MIN (length - total, G_MAXINT32), &sent) != IDEVICE_E_SUCCESS ||
           sent == 0)
         {
@@ -203,16 +203,19 @@ send_frame (UbRestored    *self,
   return TRUE;
 }
 
+/* The length, then the plist as it was serialized: a large answer (a
+ * kernel cache, the modem firmware) is not copied once more into a frame */
 static gboolean
 send_plist (UbRestored  *self,
             plist_t      message,
             gboolean     binary,
             GError     **error)
 {
-  g_autofree char *data = NULL;
-  g_autofree guint8 *frame = NULL;
+  g_autoptr(GMutexLocker) locker = NULL;
+  char *data = NULL;
   uint32_t length = 0;
   guint32 be;
+  gboolean ok;
 
   g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
   g_return_val_if_fail (message != NULL, FALSE);
@@ -221,17 +224,17 @@ send_plist (UbRestored  *self,
     plist_to_bin (message, &data, &length);
   else
     plist_to_xml (message, &data, &length);
-  if (data == NULL || length == 0 || length > MAX_MESSAGE * 16u)
+  if (data == NULL || length == 0)
     {
+      free (data);
       g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED, "Cannot write a message for restored");
       return FALSE;
     }
-  frame = g_malloc ((gsize) length + 4);
   be = GUINT32_TO_BE (length);
-  memcpy (frame, &be, 4);
-  memcpy (frame + 4, data, length);
-  g_clear_pointer (&data, g_free);
-  return send_frame (self, frame, (gsize) length + 4, error);
+  locker = g_mutex_locker_new (&self->send_lock);
+  ok = send_all (self, (const char *) &be, 4, error) && send_all (self, data, length, error);
+  free (data);
+  return ok;
 }
 
 /**
@@ -562,6 +565,9 @@ ub_restored_run_loop (UbRestored          *self,
           if (!sent && verdict != UB_RESTORED_FAILED)
             return FALSE;
         }
+      if (verdict == UB_RESTORED_CONTINUE && handlers != NULL && handlers->keep_going != NULL &&
+          !handlers->keep_going (user_data, error))
+        verdict = UB_RESTORED_FAILED;
       if (verdict != UB_RESTORED_CONTINUE)
         {
           g_debug ("restored message loop ends: %s", verdict == UB_RESTORED_DONE ? "success" : "failure");

@@ -41,6 +41,8 @@ G_DECLARE_FINAL_TYPE (UbRestored, ub_restored, UB, RESTORED, GObject)
  *   AsyncDataRequestMsg); return %FALSE with an error to end the restore.
  *   When it is %NULL, or it fails with %UB_ERROR_NOT_SUPPORTED, the restore
  *   ends with a message naming the type.
+ * @keep_going: asked after every message; returning %FALSE with an error
+ *   ends the loop (an answer running on another thread failed)
  *
  * Callbacks run on the thread that runs ub_restored_run_loop(); any of them
  * may be %NULL.
@@ -60,6 +62,8 @@ typedef struct
                             plist_t       message,
                             gboolean      is_async,
                             gpointer      user_data,
+                            GError      **error);
+  gboolean (*keep_going)   (gpointer      user_data,
                             GError      **error);
 } UbRestoredHandlers;
 

@@ -53,6 +53,7 @@ typedef struct
   guint    try_timeout_ms;    /* scaled by UNBRICK_TIME_SCALE */
   guint    connect_timeout_ms;
   guint    pause_ms;
+  gboolean wants_ap_ticket;   /* the request has @ApImg4Ticket */
 } Send;
 
 typedef struct
@@ -186,7 +187,10 @@ try_once (const Send    *send,
                                             &status, &local_error);
   if (answer->response != NULL)
     {
-      answer->ticket = ub_tss_response_dup_ticket (answer->response, error);
+      /* A baseband or updater answer carries its own ticket (BBTicket,
+       * SE,Ticket …): its caller reads it from the response */
+      if (send->wants_ap_ticket)
+        answer->ticket = ub_tss_response_dup_ticket (answer->response, error);
       return TRUE;
     }
   if (status == UB_TSS_STATUS_NONE && http >= 500)
@@ -258,6 +262,7 @@ send_new (plist_t request)
 
   plist_to_xml (request, &xml, &len);
   send->body = g_strndup (xml, len);
+  send->wants_ap_ticket = plist_dict_get_item (request, "@ApImg4Ticket") != NULL;
   send->len = len;
   free (xml);
   if (test_url != NULL && test_url[0] != '\0')
@@ -306,7 +311,9 @@ ub_tss_send_async (plist_t              request,
  *   set: %UB_ERROR_NOT_SIGNED (status 94), %UB_ERROR_NETWORK (unreachable,
  *   timed out after the retries, or another refusal), %UB_ERROR_PROTOCOL (an
  *   answer that cannot be read or without a ticket),
- *   %UB_ERROR_UNTRUSTED_CERTIFICATE, or %G_IO_ERROR_CANCELLED
+ *   %UB_ERROR_UNTRUSTED_CERTIFICATE, or %G_IO_ERROR_CANCELLED. A request
+ *   without @ApImg4Ticket (baseband, co-processor updaters) returns %NULL
+ *   without an error: its ticket is in @response, which the caller reads.
  */
 GBytes *
 ub_tss_send_finish (GAsyncResult  *result,

@@ -4,8 +4,7 @@
  * longer signs the version, the cable, a phone that stopped answering…), the
  * next steps in the order worth trying (DESIGN.md: again from DFU mode,
  * another cable or port, without restoring the backup, hardware service)
- * and the attempt's log for a support ticket. This version of Unbrick stops
- * once the restore system runs on the phone; the page says so.
+ * and the attempt's log for a support ticket.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,6 +42,7 @@ failure_title (const GError *error)
     case UB_ERROR_NETWORK:
     case UB_ERROR_UNTRUSTED_CERTIFICATE: return _("Apple’s Server Could Not Be Reached");
     case UB_ERROR_WRONG_MODE: return _("The iPhone Left the Restore");
+    case UB_ERROR_NOT_SUPPORTED: return _("This iOS Version Needs a Newer Unbrick");
     default: return _("The Restore Did Not Finish");
     }
 }
@@ -80,28 +80,32 @@ show_failure (UbDonePage   *self,
   if (g_error_matches (error, UB_ERROR, UB_ERROR_NOT_SIGNED))
     add_step (self, _("Use the newest iOS for this iPhone"),
               _("Go back to the firmware page and download the latest version Apple signs."));
+  else if (g_error_matches (error, UB_ERROR, UB_ERROR_NOT_SUPPORTED))
+    add_step (self, _("Update Unbrick"),
+              _("The restore system asked for something this version of Unbrick does not know. A newer "
+                "version may, or Finder, Apple Devices or iTunes can restore the iPhone from DFU mode."));
   else
     add_step (self, _("Try again from DFU mode"),
               _("Unplug the iPhone, plug it in again, put it into DFU mode with the guide and restore once "
                 "more. Nothing is lost by trying again."));
-  add_step (self, _("Use another cable or USB port"),
-            _("An Apple cable straight into this computer, not into a hub, keyboard or monitor. With a "
-              "Lightning iPhone, a USB-A port works best."));
+  if (!g_error_matches (error, UB_ERROR, UB_ERROR_NOT_SUPPORTED))
+    add_step (self, _("Use another cable or USB port"),
+              _("An Apple cable straight into this computer, not into a hub, keyboard or monitor. With a "
+                "Lightning iPhone, a USB-A port works best."));
   add_step (self, _("If it keeps failing, it may be hardware"),
             _("An Apple Authorized Service Provider can check the iPhone."));
 }
 
 static void
-show_stopped (UbDonePage *self)
+show_restored (UbDonePage *self)
 {
-  adw_status_page_set_icon_name (self->status_page, "dialog-information-symbolic");
-  adw_status_page_set_title (self->status_page, _("The Restore System Is Running"));
+  adw_status_page_set_icon_name (self->status_page, "emblem-ok-symbolic");
+  adw_status_page_set_title (self->status_page, _("Your iPhone Has Been Restored"));
   adw_status_page_set_description (self->status_page,
-                                   _("Your iPhone accepted the signed firmware and started Apple’s restore "
-                                     "system. Installing iOS itself is not part of this version of Unbrick yet."));
-  add_step (self, _("Finish with Finder, Apple Devices or iTunes"),
-            _("Unplug the iPhone, put it into DFU mode again with the guide, and restore it there. The "
-              "firmware file Unbrick downloaded can be used."));
+                                   _("iOS is installed. The iPhone restarts by itself and shows its setup "
+                                     "screen; you can unplug it now."));
+  add_step (self, _("Set up the iPhone"),
+            _("Follow the steps on its screen. You can restore your backup there, or set it up as new."));
   add_step (self, _("If problems remain after the restore"),
             _("Restore again and set the iPhone up as new, without restoring the backup. If they still "
               "remain, it is hardware: an Apple Authorized Service Provider can check it."));
@@ -121,7 +125,7 @@ update (UbDonePage *self)
   if (ub_restore_outcome_get_error (outcome) != NULL)
     show_failure (self, ub_restore_outcome_get_error (outcome));
   else
-    show_stopped (self);
+    show_restored (self);
   gtk_widget_set_visible (GTK_WIDGET (self->log_row), log != NULL);
   adw_action_row_set_subtitle (self->log_row, log ? log : "");
 }

@@ -121,8 +121,6 @@ update_stage_rows (UbRestorePage *self)
         icon = "emblem-ok-symbolic", state = C_("restore stage", "Done");
       else if (started && i == (guint)current && failed)
         icon = "dialog-error-symbolic", state = C_("restore stage", "Failed");
-      else if (started && i == (guint)current && i == UB_RESTORE_STAGE_RESTORE)
-        icon = "dialog-information-symbolic", state = C_("restore stage", "Not done by this version of Unbrick yet");
       else if (started && i == (guint)current)
         icon = "media-playback-start-symbolic", state = C_("restore stage", "In progress");
       gtk_image_set_from_icon_name (self->stage_icons[i], icon);

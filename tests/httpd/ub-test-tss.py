@@ -32,6 +32,11 @@ after the modes is ignored:
   other-ecid    a ticket for ApECID + 1 (the caller must notice, not us)
   stall         read the request, then send nothing until the client leaves
 
+A baseband request (@BBTicket and BasebandFirmware, no @ApImg4Ticket) gets
+a BBTicket and "<Element>-Blob"s instead of an ApImg4Ticket (below).
+A co-processor request (an "@<Name>,Ticket" key, no @ApImg4Ticket) gets
+"<Name>,Ticket" values made from its nonce (updater_answer below).
+
 The ticket
 ----------
 
@@ -77,6 +82,7 @@ One JSON object per request, written when the answer has gone out:
 """
 
 import argparse
+import hashlib
 import json
 import os
 import plistlib
@@ -140,6 +146,20 @@ IMAGE_TAGS = {
     'RestoreDeviceTree': 'rdtr', 'DeviceTree': 'dtre', 'RestoreSEP': 'rsep',
     'SEP': 'sepi', 'RestoreKernelCache': 'rkrn', 'KernelCache': 'krnl',
     'RestoreTrustCache': 'rtsc', 'StaticTrustCache': 'trst',
+    # the other images of a complete restore, with the IM4P types the test
+    # firmware (tests/ub-test-restore.c) gives them
+    'iBootData': 'ibdt', 'RecoveryMode': 'recm', 'BatteryCharging0': 'chg0',
+    'BatteryCharging1': 'chg1', 'BatteryFull': 'batF', 'BatteryLow0': 'bat0',
+    'BatteryLow1': 'bat1', 'BatteryPlugin': 'glyP', 'Liquid': 'liqd',
+    'LowPowerWallet0': 'lpw0', 'LowPowerWallet1': 'lpw1',
+    'Cryptex1,SystemTrustCache': 'ctsc', 'Cryptex1,AppTrustCache': 'catc',
+    'SystemVolume': 'isys', 'Cryptex1,SystemVolume': 'csys',
+    'Cryptex1,AppVolume': 'casy', 'Ap,SystemVolumeCanonicalMetadata': 'msys',
+    'AOP': 'aopf', 'AVE': 'avef', 'Homer': 'homr', 'ANE': 'anef', 'ANS': 'ansf',
+    'RestoreANS': 'rans', 'DCP': 'dcpf', 'RestoreDCP': 'rdcp', 'GFX': 'gfxf',
+    'ISP': 'ispf', 'PMP': 'pmpf', 'SIO': 'siof', 'Multitouch': 'mtfw',
+    'AudioCodecFirmware': 'acfw', 'Ap,HapticAssets': 'hpas',
+    'LeapHaptics': 'lphp', 'WCHFirmwareUpdater': 'wchf',
 }
 
 
@@ -180,6 +200,87 @@ def make_ticket(request, ecid_delta=0):
 def success(plist):
     xml = plistlib.dumps(plist, fmt=plistlib.FMT_XML)
     return b'STATUS=0&MESSAGE=SUCCESS&REQUEST_STRING=' + xml
+
+
+# --- Baseband (BasebandData) -------------------------------------------------
+# A request with @BBTicket and a BasebandFirmware dictionary is answered with
+# a BBTicket and one "<Element>-Blob" per element with a -PartialDigest. The
+# bytes are deterministic (tests/ub-test-bbfw.h has the formula) so that the
+# virtual phone can check what the host stitched into each file.
+
+BBFW_BLOB_SIZE = 1024
+BBFW_TICKET_SIZE = 260
+
+
+def bbfw_stream(element, chip_id, snum, nonce, length):
+    key = (b'ub-test-bbfw\0' + element.encode('ascii') + b'\0' + chip_id.to_bytes(8, 'big') +
+           bytes([len(snum)]) + snum + nonce)
+    out = b''
+    block = 0
+    while len(out) < length:
+        out += hashlib.sha256(key + block.to_bytes(4, 'big')).digest()
+        block += 1
+    return out[:length]
+
+
+def is_baseband_request(request):
+    return (request.get('@BBTicket') is True and isinstance(request.get('BasebandFirmware'), dict)
+            and '@ApImg4Ticket' not in request)
+
+
+def baseband_answer(request):
+    chip_id = int(request.get('BbChipID', 0))
+    snum = bytes(request.get('BbSNUM', b''))
+    nonce = bytes(request.get('BbNonce', b''))
+    firmware = {}
+    for key in request['BasebandFirmware']:
+        if key.endswith('-PartialDigest'):
+            element = key[:-len('-PartialDigest')]
+            firmware[element + '-Blob'] = bbfw_stream(element, chip_id, snum, nonce, BBFW_BLOB_SIZE)
+    ticket = b'\x30\x82\x01\x00' + bbfw_stream('@BBTicket', chip_id, snum, nonce, BBFW_TICKET_SIZE - 4)
+    return success({'@ServerVersion': '2.1.0', 'BBTicket': ticket, 'BasebandFirmware': firmware})
+
+
+# --- Co-processor updaters (FirmwareUpdaterData) ----------------------------
+# A request asking for "@<Name>,Ticket" (SE, Savage, Yonkers, Rap, BMU,
+# Cryptex1, eUICC …) and not for an ApImg4Ticket or a baseband is answered
+# with "<Name>,Ticket" for each: a DER SEQUENCE header (30 81 80) and 128
+# bytes of SHA-256 blocks over b"ub-test-updater\0" + name + b"\0" + nonce +
+# one counter byte, the nonce being the request's first (sorted) top-level
+# "*,Nonce" data value, or nothing. tests/vphone/ub-vphone-restore-updater.c
+# recomputes it.
+
+UPDATER_TICKET_SIZE = 128
+
+
+def updater_tickets(request):
+    return sorted(key[1:] for key, value in request.items()
+                  if key.startswith('@') and key.endswith(',Ticket') and value is True)
+
+
+def is_updater_request(request):
+    return ('@ApImg4Ticket' not in request and not is_baseband_request(request)
+            and len(updater_tickets(request)) > 0)
+
+
+def updater_ticket(name, nonce):
+    out = b''
+    block = 0
+    while len(out) < UPDATER_TICKET_SIZE:
+        out += hashlib.sha256(b'ub-test-updater\0' + name.encode('utf-8') + b'\0' + nonce +
+                              bytes([block])).digest()
+        block += 1
+    return b'\x30\x81' + bytes([UPDATER_TICKET_SIZE]) + out[:UPDATER_TICKET_SIZE]
+
+
+def updater_answer(request):
+    nonces = [request[key] for key in sorted(request)
+              if key.endswith(',Nonce') and isinstance(request[key], bytes)]
+    nonce = nonces[0] if nonces else b''
+    answer = {'@ServerVersion': '2.1.0'}
+    for name in updater_tickets(request):
+        answer[name] = updater_ticket(name, nonce)
+    return success(answer)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -245,6 +346,10 @@ class Handler(BaseHTTPRequestHandler):
             return 200, success({'@ServerVersion': '2.1.0'})
         if key == 'not-im4m':
             return 200, success({'@ServerVersion': '2.1.0', 'ApImg4Ticket': b'not a ticket'})
+        if is_baseband_request(request):
+            return 200, baseband_answer(request)
+        if is_updater_request(request):
+            return 200, updater_answer(request)
         delta = 1 if key == 'other-ecid' else 0
         return 200, success({'@ServerVersion': '2.1.0', 'ApImg4Ticket': make_ticket(request, delta)})
 

@@ -16,7 +16,11 @@
  * Faults (snapshotted when the connection opens): asr-silent (never sends
  * Initiate), asr-bad-oob (asks OOB bytes past the end), asr-drop-at N
  * (closes before chunk N), asr-corrupt (reports a checksum failure at the
- * second chunk and closes).
+ * second chunk and closes), asr-unplug-at N (the cable comes out after
+ * chunk N: the phone leaves usbmuxd until `plug`).
+ * ::finished tells restored (on the main thread) how the transfer ended,
+ * whether the host came on port 12345 or on the request's DataPort (the
+ * same service is put on both).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,7 +32,7 @@
 
 #include <plist/plist.h>
 
-#include "ub-vphone-asr.h"
+#include "ub-vphone-asr-private.h"
 
 #define CHUNK_SIZE      131072
 #define SHA1_LEN        20
@@ -45,7 +49,9 @@ struct _UbVphoneAsr
   UbVphoneRecorder *recorder;
   gboolean          checksum;
   GPtrArray        *cancellables;   /* one per open connection */
+  UbVphonePhone    *phone;          /* for asr-unplug-at */
 };
+
 
 typedef struct
 {
@@ -57,6 +63,11 @@ typedef struct
   gboolean          bad_oob;
   gboolean          corrupt;
   int               drop_at;        /* -1: never */
+  int               unplug_at;      /* -1: never */
+  gboolean          unplugged;
+  UbVphoneAsr      *asr;
+  char             *problem;        /* why the transfer failed */
+  char             *summary;        /* what arrived */
   guint64           size;
   guint8            head[HEAD_LEN];
   guint8            tail[TAIL_LEN];
@@ -78,6 +89,9 @@ asr_conn_free (AsrConn *conn)
   g_object_unref (conn->stream);
   g_object_unref (conn->cancellable);
   g_object_unref (conn->recorder);
+  g_object_unref (conn->asr);
+  g_free (conn->problem);
+  g_free (conn->summary);
   g_free (conn);
 }
 
@@ -299,6 +313,7 @@ receive_chunk (AsrConn    *conn,
   if (conn->drop_at >= 0 && index == (guint)conn->drop_at)
     {
       ub_vphone_recorder_log (conn->recorder, "asr dropped at chunk %u", index);
+      conn->problem = g_strdup_printf ("the transfer stopped at chunk %u", index);
       return FALSE;
     }
   if (!read_exact (conn, chunk, len, error) ||
@@ -307,15 +322,27 @@ receive_chunk (AsrConn    *conn,
   if ((conn->checksum && !check_sha1 (chunk, len, digest)) || (conn->corrupt && index == 1))
     {
       ub_vphone_recorder_log (conn->recorder, "asr checksum failure at chunk %u", index);
+      conn->problem = g_strdup_printf ("checksum failure at chunk %u", index);
       return FALSE;
     }
   if (!check_oob (conn, at, chunk, len))
     {
       ub_vphone_recorder_log (conn->recorder, "asr OOB data differs in chunk %u", index);
+      conn->problem = g_strdup_printf ("OOB data differs in chunk %u", index);
       return FALSE;
     }
   g_checksum_update (sha256, chunk, len);
   return TRUE;
+}
+
+/* The cable comes out (on the main thread, where the phone lives) */
+static void
+unplug (AsrConn *conn,
+        guint    index)
+{
+  ub_vphone_recorder_log (conn->recorder, "asr unplugged after chunk %u", index);
+  conn->unplugged = TRUE;
+  _ub_vphone_asr_pull_cable (conn->asr->faults, conn->asr->phone, index);
 }
 
 static gboolean
@@ -335,16 +362,37 @@ receive_payload (AsrConn  *conn,
       if (!receive_chunk (conn, index, done, chunk, len, sha256, error))
         return FALSE;
       done += len;
+      if (conn->unplug_at >= 0 && index == (guint) conn->unplug_at)
+        {
+          unplug (conn, index);
+          return FALSE;
+        }
       index++;
     }
   if (read_exact (conn, &extra, 1, NULL))
     {
       ub_vphone_recorder_log (conn->recorder, "asr received more than %" G_GUINT64_FORMAT " bytes", done);
+      conn->problem = g_strdup_printf ("more than %" G_GUINT64_FORMAT " bytes", done);
       return FALSE;
     }
+  conn->summary = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes sha256 %s",
+                                   done, g_checksum_get_string (sha256));
   ub_vphone_recorder_log (conn->recorder, "asr received %" G_GUINT64_FORMAT " bytes sha256 %s chunks %s",
                           done, g_checksum_get_string (sha256), conn->checksum ? "ok" : "unchecked");
   return TRUE;
+}
+
+/* Tells ::finished on the main thread; nothing when the cable came out */
+static void
+report (AsrConn *conn,
+        GError  *error)
+{
+  if (conn->unplugged || g_cancellable_is_cancelled (conn->cancellable))
+    return;
+  _ub_vphone_asr_emit_finished (conn->asr, conn->summary != NULL,
+                                conn->summary ? conn->summary
+                                : conn->problem ? conn->problem
+                                : error ? error->message : "the transfer failed");
 }
 
 static gpointer
@@ -360,12 +408,14 @@ asr_thread (gpointer data)
       ub_vphone_recorder_log (conn->recorder, "asr silent");
       while (read_exact (conn, &c, 1, NULL))
         ;
+      conn->problem = g_strdup ("the phone never started the transfer");
     }
   else if (!handshake (conn, &error) || !receive_payload (conn, &error))
     {
       if (error != NULL)
         ub_vphone_recorder_log (conn->recorder, "asr failed: %s", error->message);
     }
+  report (conn, error);
   g_debug ("ASR connection done");
   asr_conn_free (conn);
   return NULL;
@@ -386,6 +436,8 @@ ub_vphone_asr_accept (UbVphoneService *service,
   conn->bad_oob = ub_vphone_faults_is_active (self->faults, UB_VPHONE_FAULT_ASR_BAD_OOB);
   conn->corrupt = ub_vphone_faults_is_active (self->faults, UB_VPHONE_FAULT_ASR_CORRUPT);
   conn->drop_at = ub_vphone_faults_get_number (self->faults, UB_VPHONE_FAULT_ASR_DROP_AT);
+  conn->unplug_at = ub_vphone_faults_get_number (self->faults, UB_VPHONE_FAULT_ASR_UNPLUG_AT);
+  conn->asr = g_object_ref (self);
   g_ptr_array_add (self->cancellables, g_object_ref (conn->cancellable));
   ub_vphone_recorder_log (self->recorder, "asr connected");
   g_thread_unref (g_thread_new ("vphone-asr", asr_thread, conn));
@@ -418,6 +470,7 @@ ub_vphone_asr_dispose (GObject *object)
   g_clear_pointer (&self->cancellables, g_ptr_array_unref);
   g_clear_object (&self->faults);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->phone);
 
   G_OBJECT_CLASS (ub_vphone_asr_parent_class)->dispose (object);
 }
@@ -426,6 +479,16 @@ static void
 ub_vphone_asr_class_init (UbVphoneAsrClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ub_vphone_asr_dispose;
+
+  /**
+   * UbVphoneAsr::finished:
+   * @ok: the whole image arrived intact
+   * @text: "N bytes sha256 HEX", or why the transfer failed
+   *
+   * A transfer ended (not when the cable came out), on the main thread.
+   */
+  g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void
@@ -444,6 +507,19 @@ ub_vphone_asr_new (UbVphoneFaults   *faults,
   self->faults = g_object_ref (faults);
   self->recorder = g_object_ref (recorder);
   return self;
+}
+
+/**
+ * ub_vphone_asr_set_phone:
+ *
+ * The phone whose cable asr-unplug-at pulls.
+ */
+void
+ub_vphone_asr_set_phone (UbVphoneAsr   *self,
+                         UbVphonePhone *phone)
+{
+  g_return_if_fail (UB_IS_VPHONE_ASR (self));
+  g_set_object (&self->phone, phone);
 }
 
 /**

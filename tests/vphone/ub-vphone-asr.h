@@ -7,6 +7,7 @@
 #include <glib-object.h>
 
 #include "ub-vphone-faults.h"
+#include "ub-vphone-phone.h"
 #include "ub-vphone-recorder.h"
 #include "ub-vphone-service.h"
 
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE (UbVphoneAsr, ub_vphone_asr, UB, VPHONE_ASR, GObject)
 
 UbVphoneAsr *ub_vphone_asr_new           (UbVphoneFaults  *faults,
                                           UbVphoneRecorder *recorder);
+void         ub_vphone_asr_set_phone     (UbVphoneAsr     *self,
+                                          UbVphonePhone   *phone);
 gboolean     ub_vphone_asr_check_setting (const char      *key,
                                           const char      *value,
                                           GError         **error);

@@ -14,7 +14,10 @@
  *   env NAME                 the running iBoot environment's value
  *   setenv NAME VALUE        set a saved (NVRAM) variable, e.g. auto-boot false
  *   set KEY VALUE            a setting of the backup service, e.g. backup-size
- *                            1048576 (ub-vphone-backup.c)
+ *                            1048576 (ub-vphone-backup.c), of ASR (asr-checksum)
+ *                            or of restored (url-asset, restore-plan,
+ *                            restore-step-ms: ub-vphone-restored.c), of FDR
+ *                            (fdr-target HOST:PORT, fdr-size: ub-vphone-fdr.c)
  *   help
  * Scenario files use the same commands (ub-vphone-scenario.c).
  *
@@ -184,6 +187,10 @@ parse_args (Command     *command,
         return usage (error, "set KEY VALUE");
       if (g_str_has_prefix (command->name, "asr-"))
         return ub_vphone_asr_check_setting (command->name, command->arg, error);
+      if (g_str_has_prefix (command->name, "fdr-"))
+        return ub_vphone_fdr_check_setting (command->name, command->arg, error);
+      if (ub_vphone_restored_is_setting (command->name))
+        return ub_vphone_restored_check_setting (command->name, command->arg, error);
       return ub_vphone_backup_check_setting (command->name, command->arg, error);
     case VERB_STATE:
     case VERB_PLUG:
@@ -298,6 +305,16 @@ execute (UbVphone *vphone,
       if (g_str_has_prefix (command->name, "asr-"))
         {
           if (!ub_vphone_asr_set (ub_vphone_get_asr (vphone), command->name, command->arg, &error))
+            return g_strdup_printf ("error %s", error->message);
+        }
+      else if (g_str_has_prefix (command->name, "fdr-"))
+        {
+          if (!ub_vphone_fdr_set (ub_vphone_get_fdr (vphone), command->name, command->arg, &error))
+            return g_strdup_printf ("error %s", error->message);
+        }
+      else if (ub_vphone_restored_is_setting (command->name))
+        {
+          if (!ub_vphone_restored_set (ub_vphone_get_restored (vphone), command->name, command->arg, &error))
             return g_strdup_printf ("error %s", error->message);
         }
       else if (!ub_vphone_backup_set (ub_vphone_get_backup (vphone), command->name, command->arg, &error))

@@ -2,7 +2,7 @@
  *
  * Faults are set by the `fault` control command or a scenario line and stay
  * until `clear-faults`, except the one-shot ones (stall, eproto,
- * unplug-at-block, wrong-mode, backup-unplug-at-file, changed-nonce), which clear
+ * unplug-at-block, wrong-mode, backup-unplug-at-file, changed-nonce, asr-unplug-at), which clear
  * themselves when they fire.
  * Everything runs on the main thread; ::changed tells the parts that must act
  * at once (usbmuxd vanishing, the extra USB device, pair records).
@@ -60,6 +60,8 @@ static const struct
   [UB_VPHONE_FAULT_ASR_BAD_OOB] = { "asr-bad-oob", ARGS_NONE },
   [UB_VPHONE_FAULT_ASR_DROP_AT] = { "asr-drop-at", ARGS_BLOCK },
   [UB_VPHONE_FAULT_ASR_CORRUPT] = { "asr-corrupt", ARGS_NONE },
+  [UB_VPHONE_FAULT_ASR_UNPLUG_AT] = { "asr-unplug-at", ARGS_BLOCK },
+  [UB_VPHONE_FAULT_RESTORED_SILENT_AFTER] = { "restored-silent-after", ARGS_WORD },
 };
 
 typedef struct

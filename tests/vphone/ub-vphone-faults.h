@@ -41,6 +41,8 @@ G_BEGIN_DECLS
  * @UB_VPHONE_FAULT_ASR_BAD_OOB: ASR asks for OOB bytes past the end of the image
  * @UB_VPHONE_FAULT_ASR_DROP_AT: ASR closes the connection before payload chunk N
  * @UB_VPHONE_FAULT_ASR_CORRUPT: ASR reports a checksum failure (chunk 1) and closes
+ * @UB_VPHONE_FAULT_ASR_UNPLUG_AT: the cable comes out after ASR payload chunk N (once)
+ * @UB_VPHONE_FAULT_RESTORED_SILENT_AFTER: restored goes silent after asking for data of type TYPE
  */
 typedef enum
 {
@@ -73,6 +75,8 @@ typedef enum
   UB_VPHONE_FAULT_ASR_BAD_OOB,
   UB_VPHONE_FAULT_ASR_DROP_AT,
   UB_VPHONE_FAULT_ASR_CORRUPT,
+  UB_VPHONE_FAULT_ASR_UNPLUG_AT,
+  UB_VPHONE_FAULT_RESTORED_SILENT_AFTER,
   UB_VPHONE_N_FAULTS,
 } UbVphoneFault;
 

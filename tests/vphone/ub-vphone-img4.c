@@ -23,7 +23,7 @@
  * DGST, it is the SHA-384 (48 bytes) or SHA-1 (20 bytes) of the IM4P as
  * received, or of the IM4P with the type the IPSW gave it before the host
  * renamed it for restore (rkrn ← krnl, rdtr ← dtre, rsep ← sepi,
- * rlgo ← logo), since a ticket signs the file from the IPSW. The signature
+ * rlgo ← logo, rtsc ← trst, rdcp ← dcpf), since a ticket signs the file from the IPSW. The signature
  * and the certificate chain are not checked: the virtual phone has no
  * Apple root key, and the tests make their own tickets.
  *
@@ -62,6 +62,8 @@ static const struct
   { "rdtr", "dtre" },
   { "rsep", "sepi" },
   { "rlgo", "logo" },
+  { "rtsc", "trst" },
+  { "rdcp", "dcpf" },
 };
 
 static gboolean

@@ -14,6 +14,10 @@
  *    (MsgType, no Request) from then on.
  * Anything else gets {Error: "UnsupportedRequest"}. Every request is
  * recorded ("restored QueryType", "restored QueryValue HardwareInfo", …).
+ * Settings (`set KEY VALUE`, read when a StartRestore arrives): url-asset
+ * URL (the RequestURL of the phone's URLAsset requests), restore-plan
+ * a|b|none|TYPE,TYPE… (default: by the chip), restore-step-ms N (the pause
+ * between two messages of the script, 15 by default).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,7 +27,11 @@
 
 #include "ub-vphone-plist-conn.h"
 #include "ub-vphone-restored.h"
+#include "ub-vphone-restored-plan.h"
 #include "ub-vphone-restored-script.h"
+
+#define DEFAULT_STEP_MS 15
+#define MAX_STEP_MS     60000
 
 #define RESTORED_TYPE "com.apple.mobile.restored"
 
@@ -35,6 +43,12 @@ struct _UbVphoneRestored
   UbVphoneRecorder *recorder;
   UbVphonePhone    *phone;
   UbVphoneFaults   *faults;
+  UbVphoneUsbmuxd  *usbmuxd;
+  UbVphoneAsr      *asr;
+  UbVphoneFdr      *fdr;
+  char             *url_asset;
+  char             *plan;      /* NULL: by the chip */
+  guint             step_ms;
   GPtrArray        *conns;   /* UbVphonePlistConn */
   GHashTable       *scripts; /* UbVphonePlistConn → UbVphoneRestoredScript */
 };
@@ -116,10 +130,13 @@ on_message (UbVphonePlistConn *conn,
     request = "";
   if (g_str_equal (request, "StartRestore") && script == NULL)
     {
+      UbVphoneRestoredSetup setup = {
+        self->identity, self->phone, self->faults, self->recorder, self->usbmuxd, self->asr, self->fdr,
+        self->plan, self->url_asset, self->step_ms,
+      };
+
       g_debug ("restored starts the scripted restore");
-      g_hash_table_insert (self->scripts, conn,
-                           ub_vphone_restored_script_start (conn, message, self->faults,
-                                                            self->recorder, self->phone));
+      g_hash_table_insert (self->scripts, conn, ub_vphone_restored_script_start (conn, message, &setup));
       return;
     }
   g_debug ("restored request \"%s\"", request);
@@ -184,14 +201,29 @@ ub_vphone_restored_dispose (GObject *object)
   g_clear_object (&self->faults);
   g_clear_object (&self->identity);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->usbmuxd);
+  g_clear_object (&self->asr);
+  g_clear_object (&self->fdr);
 
   G_OBJECT_CLASS (ub_vphone_restored_parent_class)->dispose (object);
+}
+
+static void
+ub_vphone_restored_finalize (GObject *object)
+{
+  UbVphoneRestored *self = UB_VPHONE_RESTORED (object);
+
+  g_free (self->url_asset);
+  g_free (self->plan);
+
+  G_OBJECT_CLASS (ub_vphone_restored_parent_class)->finalize (object);
 }
 
 static void
 ub_vphone_restored_class_init (UbVphoneRestoredClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ub_vphone_restored_dispose;
+  G_OBJECT_CLASS (klass)->finalize = ub_vphone_restored_finalize;
 }
 
 static void
@@ -200,10 +232,15 @@ ub_vphone_restored_init (UbVphoneRestored *self)
   self->conns = g_ptr_array_new_with_free_func (g_object_unref);
   self->scripts = g_hash_table_new_full (NULL, NULL, NULL,
                                          (GDestroyNotify) ub_vphone_restored_script_free);
+  self->url_asset = g_strdup (UB_VPHONE_DEFAULT_URL_ASSET);
+  self->step_ms = DEFAULT_STEP_MS;
 }
 
 /**
  * ub_vphone_restored_new:
+ * @usbmuxd: where the DataPorts of the data requests go
+ * @asr: the ASR service, for SystemImageData (also on a DataPort)
+ * @fdr: (nullable): the FDR relay port, whose handshake the final status needs
  *
  * Returns: (transfer full): restored, for port 62078 in restore mode
  */
@@ -211,13 +248,96 @@ UbVphoneRestored *
 ub_vphone_restored_new (UbVphoneIdentity *identity,
                         UbVphonePhone    *phone,
                         UbVphoneFaults   *faults,
-                        UbVphoneRecorder *recorder)
+                        UbVphoneRecorder *recorder,
+                        UbVphoneUsbmuxd  *usbmuxd,
+                        UbVphoneAsr      *asr,
+                        UbVphoneFdr      *fdr)
 {
   UbVphoneRestored *self = g_object_new (UB_TYPE_VPHONE_RESTORED, NULL);
 
+  self->usbmuxd = g_object_ref (usbmuxd);
+  self->asr = g_object_ref (asr);
+  self->fdr = fdr ? g_object_ref (fdr) : NULL;
+  ub_vphone_asr_set_phone (asr, phone);
   self->phone = g_object_ref (phone);
   self->faults = g_object_ref (faults);
   self->identity = g_object_ref (identity);
   self->recorder = g_object_ref (recorder);
   return self;
+}
+
+/**
+ * ub_vphone_restored_check_setting:
+ *
+ * Validates `set url-asset|restore-plan|restore-step-ms VALUE` without
+ * applying it.
+ */
+gboolean
+ub_vphone_restored_check_setting (const char  *key,
+                                  const char  *value,
+                                  GError     **error)
+{
+  guint64 ms = 0;
+
+  if (g_str_equal (key, "url-asset"))
+    {
+      if (g_str_has_prefix (value, "https://") || g_str_has_prefix (value, "http://"))
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "url-asset takes an http(s) URL");
+      return FALSE;
+    }
+  if (g_str_equal (key, "restore-plan"))
+    return ub_vphone_restored_plan_check (value, error);
+  if (g_str_equal (key, "restore-step-ms"))
+    {
+      if (g_ascii_string_to_unsigned (value, 10, 0, MAX_STEP_MS, &ms, NULL))
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "restore-step-ms takes 0 to %d", MAX_STEP_MS);
+      return FALSE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No setting \"%s\"", key);
+  return FALSE;
+}
+
+/**
+ * ub_vphone_restored_set:
+ *
+ * Applies a setting; the next StartRestore uses it.
+ */
+gboolean
+ub_vphone_restored_set (UbVphoneRestored  *self,
+                        const char        *key,
+                        const char        *value,
+                        GError           **error)
+{
+  g_return_val_if_fail (UB_IS_VPHONE_RESTORED (self), FALSE);
+
+  if (!ub_vphone_restored_check_setting (key, value, error))
+    return FALSE;
+  g_debug ("restored setting %s = %s", key, value);
+  if (g_str_equal (key, "url-asset"))
+    {
+      g_free (self->url_asset);
+      self->url_asset = g_strdup (value);
+    }
+  else if (g_str_equal (key, "restore-plan"))
+    {
+      g_free (self->plan);
+      self->plan = g_strdup (value);
+    }
+  else
+    self->step_ms = (guint) g_ascii_strtoull (value, NULL, 10);
+  return TRUE;
+}
+
+/**
+ * ub_vphone_restored_is_setting:
+ *
+ * Returns: whether @key is one of restored's settings
+ */
+gboolean
+ub_vphone_restored_is_setting (const char *key)
+{
+  return g_str_equal (key, "url-asset") || g_str_equal (key, "restore-plan") ||
+         g_str_equal (key, "restore-step-ms");
 }

@@ -26,6 +26,7 @@
 #include "ub-vphone-notify.h"
 #include "ub-vphone-restored.h"
 #include "ub-vphone-asr.h"
+#include "ub-vphone-fdr.h"
 #include "ub-vphone-usbmuxd.h"
 #include "ub-vphone.h"
 
@@ -53,6 +54,7 @@ struct _UbVphone
   UbVphoneLockdownd *lockdownd;
   UbVphoneRestored  *restored;
   UbVphoneAsr       *asr;
+  UbVphoneFdr       *fdr;
   UbVphoneBackup    *backup;
   UbVphoneNotify    *notify;
   UbVphoneAfc       *afc;
@@ -83,6 +85,7 @@ ub_vphone_dispose (GObject *object)
   g_clear_object (&self->lockdownd);
   g_clear_object (&self->restored);
   g_clear_object (&self->asr);
+  g_clear_object (&self->fdr);
   g_clear_object (&self->backup);
   g_clear_object (&self->notify);
   g_clear_object (&self->afc);
@@ -160,6 +163,10 @@ on_phone_changed (UbVphone *self)
                                    UB_VPHONE_SERVICE (self->lockdownd));
   ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_ASR_PORT,
                                  mode == UB_VPHONE_USB_RESTORE ? UB_VPHONE_SERVICE (self->asr) : NULL);
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_FDR_PORT,
+                                 mode == UB_VPHONE_USB_RESTORE ? UB_VPHONE_SERVICE (self->fdr) : NULL);
+  ub_vphone_usbmuxd_set_service (self->usbmuxd, UB_VPHONE_FDR_CONN_PORT,
+                                 mode == UB_VPHONE_USB_RESTORE ? ub_vphone_fdr_get_conn_service (self->fdr) : NULL);
   ub_vphone_usbmuxd_set_attached (self->usbmuxd, muxed);
   emit_state_changed (self);
 }
@@ -225,8 +232,10 @@ start_services (UbVphone               *self,
     return FALSE;
   self->lockdownd = ub_vphone_lockdownd_new (self->identity, self->phone, self->faults, self->recorder,
                                              ub_vphone_usbmuxd_get_host_id (self->usbmuxd));
-  self->restored = ub_vphone_restored_new (self->identity, self->phone, self->faults, self->recorder);
   self->asr = ub_vphone_asr_new (self->faults, self->recorder);
+  self->fdr = ub_vphone_fdr_new (self->faults, self->recorder);
+  self->restored = ub_vphone_restored_new (self->identity, self->phone, self->faults, self->recorder,
+                                           self->usbmuxd, self->asr, self->fdr);
   add_backup_services (self);
   on_phone_changed (self);
   self->control = ub_vphone_control_new (self);
@@ -387,11 +396,40 @@ ub_vphone_get_backup (UbVphone *self)
   return self->backup;
 }
 
+/**
+ * ub_vphone_get_fdr:
+ *
+ * Returns: (transfer none): the FDR relay port's service
+ */
+UbVphoneFdr *
+ub_vphone_get_fdr (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->fdr;
+}
+
+/**
+ * ub_vphone_get_asr:
+ *
+ * Returns: (transfer none): the ASR service
+ */
 UbVphoneAsr *
 ub_vphone_get_asr (UbVphone *self)
 {
   g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
   return self->asr;
+}
+
+/**
+ * ub_vphone_get_restored:
+ *
+ * Returns: (transfer none): restored, for its settings
+ */
+UbVphoneRestored *
+ub_vphone_get_restored (UbVphone *self)
+{
+  g_return_val_if_fail (UB_IS_VPHONE (self), NULL);
+  return self->restored;
 }
 
 UbVphoneRecorder *

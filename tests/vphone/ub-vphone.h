@@ -7,12 +7,14 @@
 #include <glib-object.h>
 
 #include "ub-vphone-asr.h"
+#include "ub-vphone-fdr.h"
 #include "ub-vphone-backup.h"
 #include "ub-vphone-faults.h"
 #include "ub-vphone-identity.h"
 #include "ub-vphone-nvram.h"
 #include "ub-vphone-phone.h"
 #include "ub-vphone-recorder.h"
+#include "ub-vphone-restored.h"
 #include "ub-vphone-types.h"
 #include "ub-vphone-usb.h"
 
@@ -49,6 +51,8 @@ UbVphoneNvram    *ub_vphone_get_nvram         (UbVphone              *self);
 UbVphoneRecorder *ub_vphone_get_recorder      (UbVphone              *self);
 UbVphoneBackup   *ub_vphone_get_backup        (UbVphone              *self);
 UbVphoneAsr      *ub_vphone_get_asr           (UbVphone              *self);
+UbVphoneFdr      *ub_vphone_get_fdr           (UbVphone              *self);
+UbVphoneRestored *ub_vphone_get_restored      (UbVphone              *self);
 char             *ub_vphone_dup_state         (UbVphone              *self);
 char             *ub_vphone_dup_state_value   (UbVphone              *self,
                                                const char            *key);
