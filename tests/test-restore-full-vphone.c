@@ -26,7 +26,7 @@
 #include "ub-test-restore.h"
 
 #define ECID G_GUINT64_CONSTANT (0x001A2B3C4D5E6F70)
-#define OS_SIZE (24 * 1024 * 1024)   /* UB_TEST_OS_SIZE for measurements */
+#define OS_SIZE (24 * 1024 * 1024)   /* UB_TEST_OS_SIZE, UB_TEST_RAMDISK_SIZE for measurements */
 
 static UbTestHttpd     *tss;
 static UbTestHttpd     *wkms;   /* Apple's key server, over HTTPS */
@@ -367,6 +367,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("UB_TEST_OS_SIZE") != NULL)
     os_size = g_ascii_strtoull (g_getenv ("UB_TEST_OS_SIZE"), NULL, 10);
+  if (g_getenv ("UB_TEST_RAMDISK_SIZE") != NULL)
+    options.ramdisk_size = g_ascii_strtoull (g_getenv ("UB_TEST_RAMDISK_SIZE"), NULL, 10);
   options.os_size = os_size;
   g_assert_nonnull (manifest);
   g_assert_nonnull (board);

@@ -105,19 +105,13 @@ read_bbfw (UbRestoreData *self, GError **error)
                                     self->cancellable, error);
 }
 
-/* Takes @zip: the reply holds its own copy, so the zip goes before the
- * reply is serialized (the peak is then the reply and its XML) */
+/* Takes @zip; the answer is streamed, so the zip is in memory once */
 static gboolean
 send_zip (UbRestoreData *self, plist_t message, GBytes *zip, GError **error)
 {
-  plist_t reply = plist_new_dict ();
-  gboolean ok;
+  gboolean ok = _ub_restore_data_reply_data (self, message, "BasebandData", zip, error);
 
-  plist_dict_set_item (reply, "BasebandData",
-                       plist_new_data (g_bytes_get_data (zip, NULL), g_bytes_get_size (zip)));
   g_bytes_unref (zip);
-  ok = _ub_restore_data_reply (self, message, reply, FALSE, error);
-  plist_free (reply);
   return ok;
 }
 

@@ -76,7 +76,6 @@ _ub_restore_data_component_file (UbRestoreData  *self,
   const char *reply_key = NULL;
   const char *component = ub_restore_data_component_for (data_type, &reply_key);
   g_autoptr(GBytes) img4 = NULL;
-  plist_t reply;
 
   if (component == NULL)
     {
@@ -86,9 +85,11 @@ _ub_restore_data_component_file (UbRestoreData  *self,
     }
   if ((img4 = _ub_restore_data_personalize (self, component, error)) == NULL)
     return FALSE;
-  reply = plist_new_dict ();
-  plist_dict_set_item (reply, reply_key, data_node (img4));
-  return send_reply (self, message, reply, data_type, error);
+  /* streamed: a kernel cache is tens of MB */
+  if (!_ub_restore_data_reply_data (self, message, reply_key, img4, error))
+    return FALSE;
+  _ub_restore_data_log (self, "data", "sent %s", data_type);
+  return TRUE;
 }
 
 gboolean

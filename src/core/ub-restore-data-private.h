@@ -65,6 +65,11 @@ gboolean     _ub_restore_data_reply        (UbRestoreData  *self,
                                             plist_t         reply,
                                             gboolean        binary,
                                             GError        **error);
+gboolean     _ub_restore_data_reply_data   (UbRestoreData  *self,
+                                            plist_t         message,
+                                            const char     *key,
+                                            GBytes         *data,
+                                            GError        **error);
 UbRestored  *_ub_restore_data_open_port    (UbRestoreData  *self,
                                             plist_t         message,
                                             GError        **error);

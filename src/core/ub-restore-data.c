@@ -417,6 +417,37 @@ _ub_restore_data_reply (UbRestoreData  *self,
 }
 
 /**
+ * _ub_restore_data_reply_data:
+ * @key: the answer's only key
+ * @data: its value
+ *
+ * Like _ub_restore_data_reply() for the answer {@key: @data}, streamed
+ * (ub_restored_send_data_dict()) so that a large image is in memory once.
+ */
+gboolean
+_ub_restore_data_reply_data (UbRestoreData  *self,
+                             plist_t         message,
+                             const char     *key,
+                             GBytes         *data,
+                             GError        **error)
+{
+  g_autoptr(UbRestored) client = NULL;
+  guint16 port = 0;
+
+  if (get_data_port (message, &port))
+    client = _ub_restore_data_open_port (self, message, error);
+  else
+    {
+      g_mutex_lock (&self->lock);
+      client = self->client ? g_object_ref (self->client) : NULL;
+      g_mutex_unlock (&self->lock);
+      if (client == NULL)
+        g_set_error_literal (error, UB_ERROR, UB_ERROR_DISCONNECTED, _("The iPhone is no longer connected."));
+    }
+  return client != NULL && ub_restored_send_data_dict (client, key, data, error);
+}
+
+/**
  * _ub_restore_data_personalize:
  * @component: a Manifest entry of the build identity
  *

@@ -252,6 +252,58 @@ ub_restored_send (UbRestored  *self,
   return send_plist (self, message, FALSE, error);
 }
 
+#define DATA_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+                  "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" " \
+                  "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n" \
+                  "<plist version=\"1.0\">\n<dict>\n\t<key>"
+#define DATA_MIDDLE "</key>\n\t<data>\n"
+#define DATA_TAIL "\n\t</data>\n</dict>\n</plist>\n"
+#define DATA_SLICE (3 * 65536)   /* bytes encoded at a time: whole base64 groups */
+
+/**
+ * ub_restored_send_data_dict:
+ * @key: the answer's only key, e.g. "KernelCacheFile"
+ * @data: its value
+ *
+ * Sends the XML plist {@key: @data} without building it in memory: the
+ * base64 text is written slice by slice, so a large answer (a kernel cache,
+ * the modem firmware) costs its own size once, not three times.
+ */
+gboolean
+ub_restored_send_data_dict (UbRestored  *self,
+                            const char  *key,
+                            GBytes      *data,
+                            GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *escaped = g_markup_escape_text (key, -1);
+  gsize size = g_bytes_get_size (data), encoded = 4 * ((size + 2) / 3);
+  const guint8 *bytes = g_bytes_get_data (data, NULL);
+  gsize total = strlen (DATA_HEAD) + strlen (escaped) + strlen (DATA_MIDDLE) + encoded + strlen (DATA_TAIL);
+  guint32 be = GUINT32_TO_BE ((guint32) total);
+
+  g_return_val_if_fail (UB_IS_RESTORED (self), FALSE);
+  if (total > G_MAXUINT32)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED, "Answer too large for restored");
+      return FALSE;
+    }
+  locker = g_mutex_locker_new (&self->send_lock);
+  if (!send_all (self, (const char *) &be, 4, error) ||
+      !send_all (self, DATA_HEAD, strlen (DATA_HEAD), error) ||
+      !send_all (self, escaped, strlen (escaped), error) ||
+      !send_all (self, DATA_MIDDLE, strlen (DATA_MIDDLE), error))
+    return FALSE;
+  for (gsize at = 0; at < size; at += DATA_SLICE)
+    {
+      g_autofree char *text = g_base64_encode (bytes + at, MIN (DATA_SLICE, size - at));
+
+      if (!send_all (self, text, strlen (text), error))
+        return FALSE;
+    }
+  return send_all (self, DATA_TAIL, strlen (DATA_TAIL), error);
+}
+
 /**
  * ub_restored_send_binary:
  * @message: a dictionary

@@ -105,6 +105,10 @@ gboolean           ub_restored_send                   (UbRestored          *self
 gboolean           ub_restored_send_binary            (UbRestored          *self,
                                                        plist_t              message,
                                                        GError             **error);
+gboolean           ub_restored_send_data_dict         (UbRestored          *self,
+                                                       const char          *key,
+                                                       GBytes              *data,
+                                                       GError             **error);
 plist_t            ub_restored_receive                (UbRestored          *self,
                                                        guint                timeout_ms,
                                                        GCancellable        *cancellable,
