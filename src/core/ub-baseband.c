@@ -199,15 +199,6 @@ add_common (plist_t request, plist_t dict, guint64 ecid, GError **error)
   return TRUE;
 }
 
-static plist_t
-data_node (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  return plist_new_data (data, len);
-}
-
 static gboolean
 cert_signs_psi (guint64 cert_id)
 {
@@ -257,9 +248,9 @@ add_modem (plist_t request, plist_t dict, guint64 chip_id, const UbBasebandDevic
         plist_dict_set_item (request, identity_hash_keys[i], plist_copy (node));
     }
   if (device->nonce != NULL)
-    plist_dict_set_item (request, "BbNonce", data_node (device->nonce));
+    plist_dict_set_item (request, "BbNonce", ub_plist_new_data_bytes (device->nonce));
   plist_dict_set_item (request, "BbGoldCertId", plist_new_uint (device->cert_id));
-  plist_dict_set_item (request, "BbSNUM", data_node (device->snum));
+  plist_dict_set_item (request, "BbSNUM", ub_plist_new_data_bytes (device->snum));
 }
 
 static gboolean

@@ -472,3 +472,17 @@ ub_plist_dup_string (plist_t node)
     return NULL;
   return g_strndup (ptr, length);
 }
+
+/**
+ * ub_plist_new_data_bytes:
+ *
+ * Returns: (transfer full): a data node with a copy of @bytes
+ */
+plist_t
+ub_plist_new_data_bytes (GBytes *bytes)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return plist_new_data (data, len);
+}

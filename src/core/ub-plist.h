@@ -17,5 +17,6 @@ plist_t   ub_plist_parse_untrusted  (const guint8  *data,
                                      gsize          len,
                                      GError       **error);
 char     *ub_plist_dup_string       (plist_t        node);
+plist_t   ub_plist_new_data_bytes   (GBytes        *bytes);
 
 G_END_DECLS

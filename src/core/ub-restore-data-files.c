@@ -23,15 +23,6 @@
 #include "ub-restore-data-private.h"
 #include "ub-restore-data-replies.h"
 
-static plist_t
-data_node (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  return plist_new_data (data, len);
-}
-
 static char *
 dup_data_type (plist_t message)
 {
@@ -63,7 +54,7 @@ _ub_restore_data_root_ticket (UbRestoreData  *self,
 {
   plist_t reply = plist_new_dict ();
 
-  plist_dict_set_item (reply, "RootTicketData", data_node (self->ap_ticket));
+  plist_dict_set_item (reply, "RootTicketData", ub_plist_new_data_bytes (self->ap_ticket));
   return send_reply (self, message, reply, "RootTicket", error);
 }
 

@@ -149,15 +149,6 @@ names_contain (GPtrArray  *names,
 }
 
 static plist_t
-data_node (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  return plist_new_data (data, len);
-}
-
-static plist_t
 names_array (GPtrArray *names)
 {
   plist_t array = plist_new_array ();
@@ -188,7 +179,7 @@ all_images (GPtrArray                     *names,
           plist_free (images);
           return NULL;
         }
-      plist_dict_set_item (images, name, data_node (img4));
+      plist_dict_set_item (images, name, ub_plist_new_data_bytes (img4));
     }
   reply = plist_new_dict ();
   plist_dict_set_item (reply, keys->data_key, images);
@@ -218,7 +209,7 @@ one_image (GPtrArray                     *names,
   if ((img4 = image_func (name, user_data, error)) == NULL)
     return NULL;
   reply = plist_new_dict ();
-  plist_dict_set_item (reply, keys->data_key, data_node (img4));
+  plist_dict_set_item (reply, keys->data_key, ub_plist_new_data_bytes (img4));
   plist_dict_set_item (reply, "ImageName", plist_new_string (name));
   return reply;
 }

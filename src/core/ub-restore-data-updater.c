@@ -58,15 +58,6 @@ read_firmware (UbRestoreData *self, const char *component, GError **error)
 }
 
 static plist_t
-data_node (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  return plist_new_data (data, len);
-}
-
-static plist_t
 savage_firmware (GBytes *patch)
 {
   gsize len = g_bytes_get_size (patch);
@@ -88,7 +79,7 @@ yonkers_firmware (GBytes *patch)
 {
   plist_t dict = plist_new_dict ();
 
-  plist_dict_set_item (dict, "YonkersFirmware", data_node (patch));
+  plist_dict_set_item (dict, "YonkersFirmware", ub_plist_new_data_bytes (patch));
   return dict;
 }
 
@@ -124,7 +115,7 @@ rose_firmware (UbRestoreData *self, GBytes *rtkit, GError **error)
   out = ub_ftab_write (ftab);
   g_debug ("Rose firmware: %u ftab entries, %" G_GSIZE_FORMAT " bytes", ub_ftab_get_n_entries (ftab),
            g_bytes_get_size (out));
-  return data_node (out);
+  return ub_plist_new_data_bytes (out);
 }
 
 /* BMU,FirmwareMap + fw_map_digest, as a binary plist */
@@ -181,7 +172,7 @@ firmware_data (UbRestoreData *self, const UbTssUpdaterPlan *plan, GError **error
     case UB_TSS_UPDATER_CRYPTEX1:
     case UB_TSS_UPDATER_GENERIC:
     default:
-      return data_node (bytes);
+      return ub_plist_new_data_bytes (bytes);
     }
 }
 

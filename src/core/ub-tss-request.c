@@ -382,15 +382,6 @@ copy_typed (plist_t     request,
     g_debug ("Leaving out “%s”: not of the expected type", key);
 }
 
-static plist_t
-data_node (GBytes *bytes)
-{
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  return plist_new_data (data, len);
-}
-
 /* The img4 keys after the components (libtatsu's order, kept so that a
  * request reads like idevicerestore's -dd dump) */
 static void
@@ -403,12 +394,12 @@ add_img4_keys (plist_t            request,
 
   for (guint i = 0; i < G_N_ELEMENTS (ap_string_keys); i++)
     copy_typed (request, dict, ap_string_keys[i], PLIST_STRING);
-  plist_dict_set_item (request, "ApNonce", data_node (device->ap_nonce));
+  plist_dict_set_item (request, "ApNonce", ub_plist_new_data_bytes (device->ap_nonce));
   plist_dict_set_item (request, "@ApImg4Ticket", plist_new_bool (1));
   plist_dict_set_item (request, "ApSecurityMode", plist_new_bool (device->security_mode));
   plist_dict_set_item (request, "ApProductionMode", plist_new_bool (device->production_mode));
   if (device->sep_nonce != NULL)
-    plist_dict_set_item (request, "SepNonce", data_node (device->sep_nonce));
+    plist_dict_set_item (request, "SepNonce", ub_plist_new_data_bytes (device->sep_nonce));
   copy_typed (request, dict, "NeRDEpoch", PLIST_UINT);
   copy_typed (request, dict, "PearlCertificationRootPub", PLIST_DATA);
   copy_typed (request, dict, "AllowNeRDBoot", PLIST_BOOLEAN);
