@@ -17,4 +17,8 @@ gboolean _ub_img4_read_seq_magic   (const UbDerElement  *seq,
                                     UbDerIter           *rest,
                                     GError             **error);
 
+gboolean _ub_img4_check_ticket_nonce (GBytes              *im4m,
+                                      GBytes              *nonce,
+                                      GError             **error);
+
 G_END_DECLS

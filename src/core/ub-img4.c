@@ -335,10 +335,10 @@ ub_img4_stitch_full (GBytes              *im4p,
 
 /* The ticket must be for @nonce, if it names one (a ticket without BNCH
  * does not depend on the nonce) */
-static gboolean
-check_ticket_nonce (GBytes  *im4m,
-                    GBytes  *nonce,
-                    GError **error)
+gboolean
+_ub_img4_check_ticket_nonce (GBytes  *im4m,
+                             GBytes  *nonce,
+                             GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(GBytes) signed_nonce = ub_img4_ticket_dup_nonce (im4m, &local);
@@ -382,7 +382,7 @@ ub_img4_stitch (GBytes      *im4p,
 {
   g_return_val_if_fail (im4m != NULL, NULL);
 
-  if (ap_nonce_for_im4r != NULL && !check_ticket_nonce (im4m, ap_nonce_for_im4r, error))
+  if (ap_nonce_for_im4r != NULL && !_ub_img4_check_ticket_nonce (im4m, ap_nonce_for_im4r, error))
     return NULL;
   return ub_img4_stitch_full (im4p, im4m, component, NULL, error);
 }
@@ -418,7 +418,7 @@ ub_img4_stitch_take (GByteArray  *im4p,
 
   /* Checked as it lies; the view must be gone before the array moves */
   view = g_bytes_new_static (im4p->data, im4p->len);
-  if ((ap_nonce != NULL && !check_ticket_nonce (im4m, ap_nonce, error)) ||
+  if ((ap_nonce != NULL && !_ub_img4_check_ticket_nonce (im4m, ap_nonce, error)) ||
       !check_inputs (view, im4m, &im4p_el, &type, error))
     {
       g_byte_array_unref (im4p);

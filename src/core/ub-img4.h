@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* How much of an IM4P ub_img4_stitch_parts() wants to see first */
+#define UB_IMG4_STREAM_HEAD 4096
+
 /**
  * UbImg4Restore:
  * @nonce_slot: -1 for none; else the nonce slot written to the IM4R as
@@ -58,6 +61,14 @@ GBytes     *ub_img4_stitch_take       (GByteArray          *im4p,
                                        GBytes              *im4m,
                                        const char          *component,
                                        GBytes              *ap_nonce,
+                                       GError             **error);
+gboolean    ub_img4_stitch_parts      (GBytes              *head,
+                                       guint64              im4p_size,
+                                       GBytes              *im4m,
+                                       const char          *component,
+                                       GBytes              *ap_nonce,
+                                       GBytes             **prefix,
+                                       GBytes             **suffix,
                                        GError             **error);
 GBytes     *ub_img4_stitch_full       (GBytes              *im4p,
                                        GBytes              *im4m,

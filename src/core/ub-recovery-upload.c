@@ -39,17 +39,22 @@ typedef enum
 
 typedef struct
 {
-  UbUsbTarget  target;
-  OpKind       kind;
-  GBytes      *data;
-  char        *text;
-  guint8       b_request;
+  UbUsbTarget   target;
+  OpKind        kind;
+  GBytes       *data;       /* a file: these bytes first … */
+  GInputStream *stream;     /* … then @stream_len bytes of this … */
+  guint64       stream_len;
+  GBytes       *suffix;     /* … then these */
+  char         *text;
+  guint8        b_request;
 } Op;
 
 static void
 op_free (Op *op)
 {
   g_clear_pointer (&op->data, g_bytes_unref);
+  g_clear_object (&op->stream);
+  g_clear_pointer (&op->suffix, g_bytes_unref);
   g_free (op->text);
   g_free (op);
 }
@@ -74,14 +79,74 @@ bulk_chunk (libusb_device_handle  *handle,
   return FALSE;
 }
 
+/* Copies what lies at @offset of @piece (@len bytes long) into @buf */
+static gsize
+copy_piece (const guint8 *piece,
+            guint64       len,
+            guint64       offset,
+            guint8       *buf,
+            gsize         want)
+{
+  gsize n;
+
+  if (offset >= len)
+    return 0;
+  n = (gsize) MIN ((guint64) want, len - offset);
+  memcpy (buf, piece + offset, n);
+  return n;
+}
+
+/* The next @want bytes of the file at @offset: prefix, stream, suffix */
+static gboolean
+fill (Op            *op,
+      guint64        offset,
+      guint8        *buf,
+      gsize          want,
+      GCancellable  *cancellable,
+      GError       **error)
+{
+  gsize prefix_len = op->data ? g_bytes_get_size (op->data) : 0;
+  gsize done = 0;
+
+  if (offset < prefix_len)
+    done = copy_piece (g_bytes_get_data (op->data, NULL), prefix_len, offset, buf, want);
+  if (done < want && op->stream != NULL && offset + done < prefix_len + op->stream_len)
+    {
+      gsize n = (gsize) MIN ((guint64) (want - done), prefix_len + op->stream_len - (offset + done)), got = 0;
+
+      if (!g_input_stream_read_all (op->stream, buf + done, n, &got, cancellable, error))
+        return FALSE;
+      if (got != n)
+        {
+          g_set_error_literal (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE,
+                               _("The firmware file ended before the image for the phone did."));
+          return FALSE;
+        }
+      done += n;
+    }
+  if (done < want && op->suffix != NULL)
+    done += copy_piece (g_bytes_get_data (op->suffix, NULL), g_bytes_get_size (op->suffix),
+                        offset + done - prefix_len - op->stream_len, buf + done, want - done);
+  return done == want;
+}
+
+static guint64
+op_file_size (Op *op)
+{
+  return (op->data ? g_bytes_get_size (op->data) : 0) + op->stream_len +
+         (op->suffix ? g_bytes_get_size (op->suffix) : 0);
+}
+
+/* The file in UB_RECOVERY_UPLOAD_CHUNK pieces, read as they go: a streamed
+ * image is never whole in memory */
 static gboolean
 upload (libusb_device_handle  *handle,
-        GBytes                *bytes,
+        Op                    *op,
         GCancellable          *cancellable,
         GError               **error)
 {
-  gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
+  guint64 size = op_file_size (op);
+  g_autofree guint8 *chunk = g_malloc (UB_RECOVERY_UPLOAD_CHUNK);
   int r;
 
   r = libusb_control_transfer (handle, 0x41, 0, 0, 0, NULL, 0, UB_RECOVERY_COMMAND_TIMEOUT_MS);
@@ -90,19 +155,22 @@ upload (libusb_device_handle  *handle,
       ub_usb_set_error (error, r, _("start sending a file to the phone"));
       return FALSE;
     }
-  for (gsize offset = 0; offset < size; offset += UB_RECOVERY_UPLOAD_CHUNK)
+  for (guint64 offset = 0; offset < size; offset += UB_RECOVERY_UPLOAD_CHUNK)
     {
+      gsize len = (gsize) MIN ((guint64) UB_RECOVERY_UPLOAD_CHUNK, size - offset);
+
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !bulk_chunk (handle, data + offset, MIN (UB_RECOVERY_UPLOAD_CHUNK, size - offset), error))
+          !fill (op, offset, chunk, len, cancellable, error) ||
+          !bulk_chunk (handle, chunk, len, error))
         return FALSE;
     }
   if (size % PACKET_SIZE == 0)
     {
       g_debug ("Ending the upload with a zero-length packet");
-      if (!bulk_chunk (handle, data, 0, error))
+      if (!bulk_chunk (handle, chunk, 0, error))
         return FALSE;
     }
-  g_debug ("Uploaded %" G_GSIZE_FORMAT " bytes", size);
+  g_debug ("Uploaded %" G_GUINT64_FORMAT " bytes", size);
   return TRUE;
 }
 
@@ -198,7 +266,7 @@ run_op (Op            *op,
   if (handle != NULL && !g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       if (op->kind == OP_FILE)
-        result = upload (handle, op->data, cancellable, error) ? GINT_TO_POINTER (TRUE) : NULL;
+        result = upload (handle, op, cancellable, error) ? GINT_TO_POINTER (TRUE) : NULL;
       else if (op->kind == OP_COMMAND)
         result = command (handle, op->text, op->b_request, error) ? GINT_TO_POINTER (TRUE) : NULL;
       else
@@ -286,6 +354,51 @@ ub_recovery_send_file_async (UbDevice            *device,
   op = g_new0 (Op, 1);
   op->kind = OP_FILE;
   op->data = g_bytes_ref (data);
+  start_op (task, op, device);
+}
+
+/**
+ * ub_recovery_send_stream_async:
+ * @device: a snapshot of a phone in recovery mode, seen on USB
+ * @prefix: the file's first bytes
+ * @stream: then @stream_len bytes read from here, from the worker thread
+ * @suffix: then these
+ *
+ * Like ub_recovery_send_file_async(), for a file too large to hold: a
+ * restore ramdisk's IMG4 is its header, the IM4P read from the IPSW as it
+ * is sent, and the ticket. Finish with ub_recovery_send_file_finish().
+ */
+void
+ub_recovery_send_stream_async (UbDevice            *device,
+                               GBytes              *prefix,
+                               GInputStream        *stream,
+                               guint64              stream_len,
+                               GBytes              *suffix,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Op *op;
+
+  g_return_if_fail (UB_IS_DEVICE (device));
+  g_return_if_fail (prefix != NULL && G_IS_INPUT_STREAM (stream) && suffix != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ub_recovery_send_file_async);
+  op = g_new0 (Op, 1);
+  op->kind = OP_FILE;
+  op->data = g_bytes_ref (prefix);
+  op->stream = g_object_ref (stream);
+  op->stream_len = stream_len;
+  op->suffix = g_bytes_ref (suffix);
+  if (op_file_size (op) > UB_RECOVERY_MAX_FILE)
+    {
+      op_free (op);
+      g_task_return_new_error (task, UB_ERROR, UB_ERROR_INVALID_DATA,
+                               _("The file for the phone is too large."));
+      return;
+    }
   start_op (task, op, device);
 }
 

@@ -31,6 +31,14 @@ void     ub_recovery_send_file_async          (UbDevice            *device,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+void     ub_recovery_send_stream_async        (UbDevice            *device,
+                                               GBytes              *prefix,
+                                               GInputStream        *stream,
+                                               guint64              stream_len,
+                                               GBytes              *suffix,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
 gboolean ub_recovery_send_file_finish         (GAsyncResult        *result,
                                                GError             **error);
 void     ub_recovery_send_command_breq_async  (UbDevice            *device,

@@ -41,6 +41,9 @@ typedef struct
 {
   UbDevice   *device;
   GBytes     *bytes;
+  GInputStream *stream;
+  guint64     stream_len;
+  GBytes     *suffix;
   const char *text;
   guint8      b_request;
   plist_t     request;
@@ -65,6 +68,15 @@ static void
 start_upload (gpointer data, GCancellable *c, GAsyncReadyCallback cb, gpointer user_data)
 {
   ub_recovery_send_file_async (((Call *)data)->device, ((Call *)data)->bytes, c, cb, user_data);
+}
+
+static void
+start_upload_stream (gpointer data, GCancellable *c, GAsyncReadyCallback cb, gpointer user_data)
+{
+  Call *call = data;
+
+  ub_recovery_send_stream_async (call->device, call->bytes, call->stream, call->stream_len, call->suffix,
+                                 c, cb, user_data);
 }
 
 static void
@@ -319,6 +331,61 @@ static const BootStep boot_steps[] = {
   { "RestoreKernelCache", FALSE, NULL, N_("Sending the kernel") },
 };
 
+static GBytes *
+read_head (GInputStream  *stream,
+           guint64        size,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gsize want = (gsize) MIN (size, UB_IMG4_STREAM_HEAD), got = 0;
+  g_autofree guint8 *head = g_malloc (want);
+
+  if (!g_input_stream_read_all (stream, head, want, &got, cancellable, error))
+    return NULL;
+  if (got != want)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE,
+                           _("The firmware file ended before the image for the phone did."));
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&head), want);
+}
+
+/* The restore ramdisk (100–200 MB) is sent as it is read from the IPSW:
+ * only its first bytes and the ticket are held (ub_img4_stitch_parts) */
+static gboolean
+upload_streamed (UbRestoreJob  *self,
+                 UbDevice      *phone,
+                 const char    *name,
+                 GError       **error)
+{
+  const char *path = ub_build_identity_get_component_path (self->identity, name);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) head = NULL, prefix = NULL, suffix = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  guint64 size = 0;
+  Call call = { .device = phone };
+
+  if (path == NULL)
+    {
+      /* TRANSLATORS: %s is a firmware part, e.g. "iBSS" */
+      g_set_error (error, UB_ERROR, UB_ERROR_CORRUPT_ARCHIVE, _("The firmware file has no %s for this iPhone."), name);
+      return FALSE;
+    }
+  if (!ub_ipsw_get_component_size (self->ipsw, path, &size, error) ||
+      (stream = ub_ipsw_open_component (self->ipsw, path, error)) == NULL ||
+      (head = read_head (stream, size, self->work_cancel, error)) == NULL ||
+      !ub_img4_stitch_parts (head, size, self->ticket, name, self->ticket_nonce, &prefix, &suffix, error))
+    return FALSE;
+  ub_restore_log_event (self->log, "img4", "%s: %" G_GUINT64_FORMAT " bytes, streamed", name, size);
+  call.bytes = prefix;
+  call.stream = stream;
+  call.stream_len = size - g_bytes_get_size (head);
+  call.suffix = suffix;
+  result = _ub_restore_job_run_nested (self, start_upload_stream, &call);
+  return ub_recovery_send_file_finish (result, error);
+}
+
 static gboolean
 boot_step (UbRestoreJob   *self,
            UbDevice       *phone,
@@ -328,14 +395,19 @@ boot_step (UbRestoreJob   *self,
   g_autoptr(GBytes) image = NULL;
   g_autoptr(GError) local = NULL;
 
-  if ((image = personalize (self, step->component, step->optional, &local)) == NULL)
+  if (g_str_equal (step->component, "RestoreRamDisk"))
+    {
+      if (!upload_streamed (self, phone, step->component, error))
+        return FALSE;
+    }
+  else if ((image = personalize (self, step->component, step->optional, &local)) == NULL)
     {
       if (local == NULL)
         return TRUE;   /* this firmware has none: fine for the optional ones */
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  if (!upload (self, phone, image, error))
+  if (image != NULL && !upload (self, phone, image, error))
     return FALSE;
   if (step->command != NULL && !send_commands (self, phone, step->command, NULL, error))
     return FALSE;
