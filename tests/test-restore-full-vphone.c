@@ -24,6 +24,7 @@
 #include "ub-test-httpd.h"
 #include "ub-test-ipsw.h"
 #include "ub-test-restore.h"
+#include "ub-test-restore-run.h"
 
 #define ECID G_GUINT64_CONSTANT (0x001A2B3C4D5E6F70)
 #define OS_SIZE (24 * 1024 * 1024)   /* UB_TEST_OS_SIZE, UB_TEST_RAMDISK_SIZE for measurements */
@@ -37,13 +38,7 @@ static char            *logs;
 static char            *os_sha256;
 static guint64          os_size = OS_SIZE;
 
-typedef struct
-{
-  GMainLoop    *loop;
-  gboolean      ok;
-  GError       *error;
-  GArray       *stages;    /* UbRestoreStage, as notified */
-} Run;
+typedef UbTestRestoreRun Run;
 
 static void
 use_servers (void)
@@ -59,22 +54,7 @@ use_servers (void)
 static UbDevice *
 phone_in (UbDeviceMode mode)
 {
-  g_autoptr(UbTestRecorder) recorder = ub_test_recorder_new (monitor);
-  GListModel *list;
-  UbDevice *added;
-
-  ub_test_wait (300);   /* let the monitor catch up with USB */
-  list = ub_device_monitor_get_devices (monitor);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(UbDevice) device = g_list_model_get_item (list, i);
-
-      if (ub_device_get_mode (device) == mode && ub_device_has_ecid (device))
-        return g_steal_pointer (&device);
-    }
-  added = ub_test_recorder_wait (recorder, "added", mode, 20000);
-  g_assert_nonnull (added);
-  return g_object_ref (added);
+  return ub_test_restore_phone_in (monitor, mode);
 }
 
 /* Back to DFU mode with no faults, as a person would put it there again */
@@ -94,62 +74,15 @@ reset_to_dfu (void)
   return phone_in (UB_DEVICE_MODE_DFU);
 }
 
-static void
-on_notify (UbRestoreJob *job,
-           GParamSpec   *pspec,
-           Run          *run)
-{
-  UbRestoreStage stage = ub_restore_job_get_stage (job);
-
-  if (run->stages->len == 0 || g_array_index (run->stages, UbRestoreStage, run->stages->len - 1) != stage)
-    g_array_append_val (run->stages, stage);
-}
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Run *run = user_data;
-
-  run->ok = ub_restore_job_run_finish (UB_RESTORE_JOB (source), result, &run->error);
-  g_main_loop_quit (run->loop);
-}
-
 static UbRestoreJob *
 run_job (UbDevice      *device,
          UbRestoreKind  kind,
          Run           *run)
 {
   g_autoptr(UbConsent) permission = ub_consent_new_erase (ECID, UB_CONSENT_SOURCE_WIZARD);
-  UbRestoreJob *job = ub_restore_job_new (monitor, device, ipsw, kind,
-                                          kind == UB_RESTORE_KIND_ERASE ? permission : NULL);
 
-  run->loop = g_main_loop_new (NULL, FALSE);
-  run->stages = g_array_new (FALSE, FALSE, sizeof (UbRestoreStage));
-  ub_restore_job_set_log_directory (job, logs);
-  g_signal_connect (job, "notify", G_CALLBACK (on_notify), run);
-  ub_restore_job_run_async (job, NULL, on_done, run);
-  g_main_loop_run (run->loop);
-  g_main_loop_unref (run->loop);
-  g_signal_handlers_disconnect_by_data (job, run);
-  return job;
-}
-
-static void
-run_clear (Run *run)
-{
-  g_clear_error (&run->error);
-  g_clear_pointer (&run->stages, g_array_unref);
-}
-
-static char *
-read_record (void)
-{
-  char *text = NULL;
-
-  g_assert_true (g_file_get_contents (g_getenv ("UNBRICK_VPHONE_RECORD"), &text, NULL, NULL));
-  return text;
+  return ub_test_restore_run (monitor, device, ipsw, logs, kind,
+                              kind == UB_RESTORE_KIND_ERASE ? permission : NULL, run);
 }
 
 /* Bytes this process has written to storage so far (Linux) */
@@ -181,7 +114,7 @@ check_full_restore (UbRestoreKind kind)
   g_autoptr(UbDevice) device = reset_to_dfu ();
   g_autoptr(UbVphoneClient) phone = ub_test_vphone ();
   g_autoptr(UbRestoreJob) job = NULL;
-  g_autofree char *before = read_record (), *record = NULL, *mode = NULL, *log = NULL, *asr = NULL;
+  g_autofree char *before = ub_test_restore_read_record (), *record = NULL, *mode = NULL, *log = NULL, *asr = NULL;
   const char *fresh;
   gint64 start = g_get_monotonic_time ();
   guint64 written = bytes_written ();
@@ -192,7 +125,7 @@ check_full_restore (UbRestoreKind kind)
   job = run_job (device, kind, &run);
   if (run.error != NULL)
     {
-      record = read_record ();
+      record = ub_test_restore_read_record ();
       g_test_message ("The virtual phone recorded:\n%s", record + strlen (before));
       g_clear_pointer (&record, g_free);
     }
@@ -220,7 +153,7 @@ check_full_restore (UbRestoreKind kind)
                      g_array_index (run.stages, UbRestoreStage, i - 1));
 
   /* What the phone asked for, and checked */
-  record = read_record ();
+  record = ub_test_restore_read_record ();
   fresh = record + strlen (before);
   for (const char * const *t = (const char * const[]) { "RootTicket", "NORData", "FDRTrustData",
                                                         "KernelCache", "DeviceTree", "BuildIdentityDict",
@@ -248,7 +181,7 @@ check_full_restore (UbRestoreKind kind)
       g_assert_nonnull (strstr (log, entry));
     }
   g_assert_nonnull (strstr (log, "\"event\":\"succeeded\""));
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 static void
@@ -282,14 +215,14 @@ check_fault (const char *fault,
     g_error ("“%s” does not say “%s”", run.error->message, words);
   g_assert_cmpint (ub_restore_job_get_stage (job), ==, UB_RESTORE_STAGE_RESTORE);
   g_test_message ("%s: %s", fault, run.error->message);
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 
   g_clear_object (&device);
   g_clear_object (&job);
   device = reset_to_dfu ();
   job = run_job (device, UB_RESTORE_KIND_ERASE, &run);
   g_assert_no_error (run.error);
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 static void

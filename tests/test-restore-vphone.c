@@ -23,6 +23,7 @@
 #include "ub-test-files.h"
 #include "ub-test-ipsw.h"
 #include "ub-test-restore.h"
+#include "ub-test-restore-run.h"
 
 #define ECID G_GUINT64_CONSTANT (0x001A2B3C4D5E6F70)
 
@@ -32,13 +33,7 @@ static char            *dir;
 static char            *ipsw;
 static char            *logs;
 
-typedef struct
-{
-  GMainLoop    *loop;
-  gboolean      ok;
-  GError       *error;
-  GArray       *stages;    /* UbRestoreStage, as notified */
-} Run;
+typedef UbTestRestoreRun Run;
 
 static void
 use_tss (const char *mode)
@@ -52,22 +47,7 @@ use_tss (const char *mode)
 static UbDevice *
 phone_in (UbDeviceMode mode)
 {
-  g_autoptr(UbTestRecorder) recorder = ub_test_recorder_new (monitor);
-  GListModel *list;
-  UbDevice *added;
-
-  ub_test_wait (300);   /* let the monitor catch up with USB */
-  list = ub_device_monitor_get_devices (monitor);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr(UbDevice) device = g_list_model_get_item (list, i);
-
-      if (ub_device_get_mode (device) == mode && ub_device_has_ecid (device))
-        return g_steal_pointer (&device);
-    }
-  added = ub_test_recorder_wait (recorder, "added", mode, 20000);
-  g_assert_nonnull (added);
-  return g_object_ref (added);
+  return ub_test_restore_phone_in (monitor, mode);
 }
 
 /* Back to DFU mode with no faults, as a person would put it there again.
@@ -87,28 +67,6 @@ reset_to_dfu (void)
   return phone_in (UB_DEVICE_MODE_DFU);
 }
 
-static void
-on_notify (UbRestoreJob *job,
-           GParamSpec   *pspec,
-           Run          *run)
-{
-  UbRestoreStage stage = ub_restore_job_get_stage (job);
-
-  if (run->stages->len == 0 || g_array_index (run->stages, UbRestoreStage, run->stages->len - 1) != stage)
-    g_array_append_val (run->stages, stage);
-}
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Run *run = user_data;
-
-  run->ok = ub_restore_job_run_finish (UB_RESTORE_JOB (source), result, &run->error);
-  g_main_loop_quit (run->loop);
-}
-
 static UbRestoreJob *
 run_job (UbDevice      *device,
          UbRestoreKind  kind,
@@ -116,33 +74,8 @@ run_job (UbDevice      *device,
          Run           *run)
 {
   g_autoptr(UbConsent) permission = consent ? ub_consent_new_erase (ECID, UB_CONSENT_SOURCE_WIZARD) : NULL;
-  UbRestoreJob *job = ub_restore_job_new (monitor, device, ipsw, kind, permission);
 
-  run->loop = g_main_loop_new (NULL, FALSE);
-  run->stages = g_array_new (FALSE, FALSE, sizeof (UbRestoreStage));
-  ub_restore_job_set_log_directory (job, logs);
-  g_signal_connect (job, "notify", G_CALLBACK (on_notify), run);
-  ub_restore_job_run_async (job, NULL, on_done, run);
-  g_main_loop_run (run->loop);
-  g_main_loop_unref (run->loop);
-  g_signal_handlers_disconnect_by_data (job, run);
-  return job;
-}
-
-static void
-run_clear (Run *run)
-{
-  g_clear_error (&run->error);
-  g_clear_pointer (&run->stages, g_array_unref);
-}
-
-static char *
-read_record (void)
-{
-  char *text = NULL;
-
-  g_assert_true (g_file_get_contents (g_getenv ("UNBRICK_VPHONE_RECORD"), &text, NULL, NULL));
-  return text;
+  return ub_test_restore_run (monitor, device, ipsw, logs, kind, permission, run);
 }
 
 static void
@@ -173,7 +106,7 @@ test_dfu_to_ios (void)
     g_assert_cmpint (g_array_index (run.stages, UbRestoreStage, i), >, g_array_index (run.stages, UbRestoreStage, i - 1));
 
   /* What the phone took, checked by it against the ticket */
-  record = read_record ();
+  record = ub_test_restore_read_record ();
   g_assert_nonnull (strstr (record, "dfu image accepted: ibss"));
   g_assert_nonnull (strstr (record, "recovery go accepted: ibec"));
   g_assert_nonnull (strstr (record, "restored QueryType"));
@@ -188,7 +121,7 @@ test_dfu_to_ios (void)
       g_assert_nonnull (strstr (log, entry));
     }
   g_assert_nonnull (strstr (log, "\"event\":\"succeeded\""));
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 /* No permission for this phone: nothing is sent */
@@ -197,16 +130,16 @@ test_no_consent (void)
 {
   g_autoptr(UbDevice) device = reset_to_dfu ();
   g_autoptr(UbRestoreJob) job = NULL;
-  g_autofree char *before = read_record (), *after = NULL;
+  g_autofree char *before = ub_test_restore_read_record (), *after = NULL;
   Run run = { 0 };
 
   use_tss ("ticket");
   job = run_job (device, UB_RESTORE_KIND_ERASE, FALSE, &run);
   g_assert_false (run.ok);
   g_assert_error (run.error, UB_ERROR, UB_ERROR_NO_CONSENT);
-  after = read_record ();
+  after = ub_test_restore_read_record ();
   g_assert_null (strstr (after + strlen (before), "dfu image"));
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 /* A fault before anything is sent: the phone stays in DFU mode */
@@ -228,7 +161,7 @@ check_tss_failure (const char *mode,
   g_assert_nonnull (strstr (run.error->message, words));
   state = ub_vphone_client_get (phone, "mode", NULL);
   g_assert_cmpstr (state, ==, "dfu");
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 static void
@@ -266,14 +199,14 @@ check_phone_fault (const char *fault,
   g_assert_false (run.ok);
   g_assert_error (run.error, UB_ERROR, code);
   g_assert_nonnull (strstr (run.error->message, words));
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
   /* and a new attempt from DFU mode works */
   g_clear_object (&device);
   g_clear_object (&job);
   device = reset_to_dfu ();
   job = run_job (device, UB_RESTORE_KIND_ERASE, TRUE, &run);
   g_assert_no_error (run.error);
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 static void
@@ -310,7 +243,7 @@ test_changed_nonce (void)
   g_assert_no_error (run.error);
   g_assert_true (g_file_get_contents (ub_restore_job_get_log_path (job), &log, NULL, NULL));
   g_assert_nonnull (strstr (log, "nonce changed"));
-  run_clear (&run);
+  ub_test_restore_run_clear (&run);
 }
 
 static void

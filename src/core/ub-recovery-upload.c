@@ -320,6 +320,32 @@ start_op (GTask    *task,
   g_task_run_in_thread (task, op_worker);
 }
 
+/* A file of 1 byte to UB_RECOVERY_MAX_FILE, whole or streamed */
+static void
+send_file_op (UbDevice            *device,
+              Op                  *op,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  guint64 size = op_file_size (op);
+
+  g_task_set_source_tag (task, ub_recovery_send_file_async);
+  op->kind = OP_FILE;
+  if (size == 0 || size > UB_RECOVERY_MAX_FILE)
+    {
+      g_autofree char *text = g_format_size (size);
+
+      op_free (op);
+      g_task_return_new_error (task, UB_ERROR, UB_ERROR_INVALID_DATA,
+                               /* TRANSLATORS: %s is a size, e.g. "300.0 MB" */
+                               _("The file for the phone is empty or too large (%s)."), text);
+      return;
+    }
+  start_op (task, op, device);
+}
+
 /**
  * ub_recovery_send_file_async:
  * @device: a snapshot of a phone in recovery mode, seen on USB
@@ -334,27 +360,14 @@ ub_recovery_send_file_async (UbDevice            *device,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (UB_IS_DEVICE (device));
   g_return_if_fail (data != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ub_recovery_send_file_async);
-  if (g_bytes_get_size (data) == 0 || g_bytes_get_size (data) > UB_RECOVERY_MAX_FILE)
-    {
-      g_autofree char *size = g_format_size (g_bytes_get_size (data));
-
-      g_task_return_new_error (task, UB_ERROR, UB_ERROR_INVALID_DATA,
-                               /* TRANSLATORS: %s is a size, e.g. "300.0 MB" */
-                               _("The file for the phone is empty or too large (%s)."), size);
-      return;
-    }
   op = g_new0 (Op, 1);
-  op->kind = OP_FILE;
   op->data = g_bytes_ref (data);
-  start_op (task, op, device);
+  send_file_op (device, op, cancellable, callback, user_data);
 }
 
 /**
@@ -378,28 +391,17 @@ ub_recovery_send_stream_async (UbDevice            *device,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (UB_IS_DEVICE (device));
   g_return_if_fail (prefix != NULL && G_IS_INPUT_STREAM (stream) && suffix != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ub_recovery_send_file_async);
   op = g_new0 (Op, 1);
-  op->kind = OP_FILE;
   op->data = g_bytes_ref (prefix);
   op->stream = g_object_ref (stream);
   op->stream_len = stream_len;
   op->suffix = g_bytes_ref (suffix);
-  if (op_file_size (op) > UB_RECOVERY_MAX_FILE)
-    {
-      op_free (op);
-      g_task_return_new_error (task, UB_ERROR, UB_ERROR_INVALID_DATA,
-                               _("The file for the phone is too large."));
-      return;
-    }
-  start_op (task, op, device);
+  send_file_op (device, op, cancellable, callback, user_data);
 }
 
 gboolean
